@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['CHAPTERS', 'chapter_runner', 'run_chapter', 'main']
 
-# %% ../nbs/06_cli.ipynb #6e674972
+# %% ../nbs/06_cli.ipynb #6eca1255
 import argparse, importlib, sys, time
 from pathlib import Path
 import pandas as pd
 from . import __version__
 from .core import set_seed, write_metrics
 
-# %% ../nbs/06_cli.ipynb #7c1adcba
+# %% ../nbs/06_cli.ipynb #310ed12d
 CHAPTERS = {  # name: (module, one-line description)
     'tuning':     ('dlworkbook.tuning',     'Ch 1: tune a Keras CNN; a grid search that learns, and successive halving that finds the same for less'),
     'metric':     ('dlworkbook.metric',     'Ch 2: triplet networks and mined triplets, retrieval measured on classes never seen in training'),
@@ -34,7 +34,7 @@ def chapter_runner(name:str): # a key of `CHAPTERS`
         raise NotImplementedError(f"chapter {name!r} ({mod_name}) has no `run` function yet")
     return mod.run
 
-# %% ../nbs/06_cli.ipynb #a1b3fa3f
+# %% ../nbs/06_cli.ipynb #24853630
 def run_chapter(name:str,        # a key of `CHAPTERS`
                 out=None,        # output folder (default `runs/<name>`)
                 full:bool=False, # the full experiment instead of the quick default
@@ -58,7 +58,7 @@ def run_chapter(name:str,        # a key of `CHAPTERS`
     print(f"\n{name}: {seconds:.0f} s; wrote {out/'metrics.json'}" + (f" and {len(figs)} figure(s): {', '.join(figs)}" if figs else ''))
     return metrics
 
-# %% ../nbs/06_cli.ipynb #c9c80084
+# %% ../nbs/06_cli.ipynb #a9659cf3
 def _parser():
     p = argparse.ArgumentParser(prog='dlworkbook', description='dlworkbook: the course chapters from the command line.')
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install, then run every check CI runs:
+#   1. notebooks clean and in sync with the package (nbdev_clean / nbdev_export change no tracked file)
+#   2. nbdev_test (default flags: `#| slow` cells skipped)
+#   3. pytest tests: the installed package, the CLI, and the docs site built offline (tests/test_docs.py runs
+#      tools/build_docs.py: a page per notebook, titles, figures, no tracebacks, every internal link resolves)
+#   4. README.md in sync with nbs/index.ipynb (the docs build regenerates it)
+#   5. screenshots of every page in headless Chromium, when Chromium is installed
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+bash tools/install.sh
+. .venv/bin/activate
+export DLWORKBOOK_PROGRESS=0 TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore::DeprecationWarning
+step() { echo; echo "== [$((SECONDS - start)) s] $*"; }
+# TensorFlow's C++ start-up lines (no GPU here) are noise in a CPU-only log
+quiet_tf() { sed -E '/absl::InitializeLog|cudart_stub|cuda_platform|cpu_feature_guard|To enable the following instructions|output-file is not read/d'; }
+unclean() {
+  git status --porcelain -- nbs dlworkbook README.md settings.ini
+}
+
+step "1/5 notebooks clean and in sync with dlworkbook/"
+before=$(unclean)
+nbdev_clean
+nbdev_export
+after=$(unclean)
+if [ "$before" != "$after" ]; then
+  echo "FAIL: nbdev_clean/nbdev_export changed files; run them and commit the result:"
+  diff <(echo "$before") <(echo "$after") || true
+  git --no-pager diff --stat
+  exit 1
+fi
+echo "ok: nothing changed"
+
+step "2/5 nbdev_test"
+t=$SECONDS
+nbdev_test --do_print --timing 2>&1 | quiet_tf
+echo "nbdev_test: $((SECONDS - t)) s"
+
+step "3/5 pytest tests (the package, the CLI, the docs site)"
+python -m pytest tests -q -p no:cacheprovider --durations=5
+
+step "4/5 README.md in sync with nbs/index.ipynb"
+[ -f _docs/index.html ] || python tools/build_docs.py --readme 2>&1 | quiet_tf
+if [ -n "$(git status --porcelain -- README.md)" ]; then
+  echo "FAIL: README.md is out of date with nbs/index.ipynb; run python tools/build_docs.py --readme and commit it"
+  git --no-pager diff -- README.md | head -40
+  exit 1
+fi
+echo "ok"
+
+step "5/5 browser check"
+if command -v chromium >/dev/null 2>&1; then
+  python tools/check_pages.py _docs --out _docs_screens
+else
+  echo "skipped: chromium is not installed (apt-get install chromium to run it)"
+fi
+step "all checks passed in $((SECONDS - start)) s"
