@@ -32,8 +32,9 @@ def nbdev_process():
 def _frontmatter(nb):
     c = nb['cells'][0] if nb['cells'] else None
     if c is None or c['cell_type'] != 'raw': return {}
-    src = ''.join(c['source'])
-    return dict(re.findall(r"^([\w-]+):\s*(.*)$", src, re.M))
+    import yaml
+    src = ''.join(c['source']).strip()
+    return yaml.safe_load(src.strip('-').strip()) or {} if src.startswith('---') else {}
 
 
 def rename_pages(proc: Path):
@@ -41,7 +42,7 @@ def rename_pages(proc: Path):
     renames = {}
     for p in sorted(proc.glob('*.ipynb')):
         out = _frontmatter(json.loads(p.read_text()))
-        target = out.get('output-file', '').strip().strip('"\'')
+        target = str(out.get('output-file', '')).strip()
         if target and Path(target).stem != p.stem: renames[p.name] = Path(target).stem + '.ipynb'
     for old, new in renames.items(): (proc/old).rename(proc/new)
 
@@ -98,12 +99,12 @@ def render(proc: Path, cfg, dest: Path):
         if base in t: p.write_text(t.replace(base, ''), encoding='utf-8')
 
 
-def readme(proc: Path, dest: Path):
+def readme(proc: Path, dest: Path, site_url: str):
     "Write README.md from the processed home page: its markdown and the text of its visible outputs."
     nb = json.loads((proc/'index.ipynb').read_text())
     fm, parts = _frontmatter(nb), []
-    if fm.get('title'): parts.append(f"# {fm['title'].strip(chr(39)+chr(34))}")
-    if fm.get('description'): parts.append(f"> {fm['description'].strip(chr(39)+chr(34))}")
+    if fm.get('title'): parts.append(f"# {fm['title']}")
+    if fm.get('description'): parts.append(f"> {fm['description']}")
     for c in nb['cells']:
         src = ''.join(c['source'])
         if c['cell_type'] == 'markdown':
@@ -116,8 +117,10 @@ def readme(proc: Path, dest: Path):
                 if 'text/markdown' in d: parts.append(''.join(d['text/markdown']).strip())
                 elif 'text/plain' in d: parts.append("```\n" + ''.join(d['text/plain']).strip() + "\n```")
                 elif o.get('output_type') == 'stream': parts.append("```\n" + ''.join(o['text']).strip() + "\n```")
+    # README.md lives at the repository root: point page links at the published site
+    body = re.sub(r"\]\(([\w-]+)\.(?:ipynb|html)(#[\w-]*)?\)", lambda m: f"]({site_url}{m[1]}.html{m[2] or ''})", '\n\n'.join(parts))
     text = "<!-- Generated from nbs/index.ipynb by tools/build_docs.py --readme: edit the notebook, not this file. -->\n\n"
-    dest.write_text(text + '\n\n'.join(parts) + '\n', encoding='utf-8')
+    dest.write_text(text + body + '\n', encoding='utf-8')
 
 
 def main():
@@ -130,7 +133,7 @@ def main():
     rename_pages(proc)
     dest = Path(a.out) if a.out else cfg.doc_path
     render(proc, cfg, dest)
-    if a.readme: readme(proc, ROOT/'README.md')
+    if a.readme: readme(proc, ROOT/'README.md', f"{cfg.doc_host.rstrip('/')}{cfg.doc_baseurl.rstrip('/')}/")
     pages = sorted(p.name for p in dest.glob('*.html'))
     broken = check_links(dest)
     print(f"docs: {len(pages)} pages in {dest}: {', '.join(pages)}")
