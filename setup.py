@@ -47,7 +47,7 @@ setuptools.setup(
          for o in py_versions[py_versions.index(min_python):]],
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['dlworkbook', 'dlworkbook.*']),
-    include_package_data=True,
+    include_package_data=False,  # data files come through package_data below
     package_data={'dlworkbook': ['data/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'speech': speech_requirements,
