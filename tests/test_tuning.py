@@ -1,0 +1,93 @@
+"Tests of dlworkbook.tuning (the installed package): data, folder loader errors, search space, searches, run."
+import numpy as np, pytest
+from pathlib import Path
+from PIL import Image
+from dlworkbook.tuning import (ARABIC_LETTERS, GRID, QUICK_SPACE, scale_images, split_data, digits_data, letters_data,
+                               load_folder, check_params, param_grid, build_cnn, train_trial, grid_search,
+                               successive_halving, summarize_search, compare_searches, run)
+
+TINY = dict(kernel_size=[3], filters1=[10], filters2=[50], lr=[0.005], optimizer=['sgd', 'adam'], activation=['relu'])
+
+
+def write_folder(root, classes=('a', 'b'), n=3, size=(12, 12)):
+    rng = np.random.default_rng(0)
+    for split in ('train', 'validation', 'test'):
+        for c in classes:
+            (root/split/c).mkdir(parents=True, exist_ok=True)
+            for i in range(n): Image.fromarray(rng.integers(0, 256, size, dtype=np.uint8)).save(root/split/c/f'{i}.png')
+    return root
+
+
+@pytest.fixture(scope='module')
+def small(): return digits_data(n=500, seed=0)
+
+
+def test_scale_and_split():
+    X = scale_images(np.full((2, 3, 3), 255, np.uint8))
+    assert X.shape == (2, 3, 3, 1) and X.dtype == np.float32 and X.max() == 1
+    with pytest.raises(ValueError, match=r"must already be in \[0, 1\]"): scale_images(np.full((1, 2, 2), 2.0))
+    d = split_data(np.zeros((40, 4, 4), np.uint8), np.repeat([0, 1], 20))
+    assert len(d['X_train']) + len(d['X_val']) + len(d['X_test']) == 40
+    with pytest.raises(ValueError, match="need 0 < val"): split_data(np.zeros((40, 4, 4), np.uint8), np.repeat([0, 1], 20), val=0.6, test=0.5)
+
+
+def test_digits_and_letters():
+    d = digits_data(seed=0)
+    assert d['X_train'].shape[1:] == (28, 28, 1) and len(d['classes']) == 10 and d['X_test'].max() <= 1
+    assert len(ARABIC_LETTERS) == 28 == len(set(ARABIC_LETTERS))
+    L = letters_data(n_per_class=12, seed=1)
+    assert L['X_train'].shape[1:] == (50, 50, 1) and L['classes'] == ARABIC_LETTERS
+    L2 = letters_data(n_per_class=12, seed=1)
+    assert np.array_equal(L['X_test'], L2['X_test'])  # deterministic per seed
+    with pytest.raises(ValueError, match="holdout_font=50"): letters_data(n_per_class=12, holdout_font=50)
+
+
+def test_load_folder(tmp_path):
+    d = load_folder(write_folder(tmp_path/'ok'))
+    assert d['X_train'].shape == (6, 12, 12, 1) and d['classes'] == ['a', 'b'] and d['X_val'].max() <= 1
+
+
+@pytest.mark.parametrize('breakage, message', [
+    (lambda r: [__import__('shutil').rmtree(r/'train'/'a'), __import__('shutil').rmtree(r/'train'/'b')], 'has no class sub-folders'),
+    (lambda r: (r/'train'/'c').mkdir(), 'has no images'),
+    (lambda r: (r/'test'/'a'/'readme.txt').write_text('x'), 'is not an image file'),
+    (lambda r: (r/'test'/'a'/'broken.png').write_bytes(b'x'), 'could not be read as an image'),
+    (lambda r: Image.fromarray(np.zeros((20, 20), np.uint8)).save(r/'validation'/'b'/'big.png'), 'differ in size'),
+])
+def test_load_folder_errors(tmp_path, breakage, message):
+    root = write_folder(tmp_path/'r'); breakage(root)
+    with pytest.raises(ValueError, match=message): load_folder(root)
+
+
+def test_load_folder_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match='does not exist'): load_folder(tmp_path/'nope')
+
+
+def test_space():
+    assert len(param_grid(GRID)) == 96 and len(param_grid(QUICK_SPACE)) == 8
+    with pytest.raises(ValueError, match=r"unknown hyperparameter\(s\) \['dropout'\]"): param_grid({**GRID, 'dropout': [0.5]})
+    with pytest.raises(ValueError, match='unknown hyperparameter'): check_params({'learning_rate': 0.1})
+    with pytest.raises(ValueError, match="activation='tanh' is not supported"): build_cnn((28, 28, 1), 10, activation='tanh')
+    assert build_cnn((50, 50, 1), 28).output_shape == (None, 28)
+
+
+def test_trial_and_searches(small, tmp_path):
+    row = train_trial(param_grid(TINY)[1], small, max_epochs=2)
+    assert row['epochs'] <= 2 and 0 <= row['f1_macro'] <= 1 and len(row['history']['val_accuracy']) == row['epochs']
+    g = grid_search(small, TINY, max_epochs=1, save=tmp_path/'g.pkl')
+    assert len(g) == 2 and g.val_accuracy.is_monotonic_decreasing and (tmp_path/'g.pkl').exists()
+    h = successive_halving(small, TINY, min_epochs=1, eta=2, max_epochs=2)
+    assert h.groupby('rung').size().tolist() == [2, 1] and h.epochs.sum() == 3
+    t = compare_searches(grid=g, halving=h)
+    assert list(t.index) == ['grid', 'halving'] and t.loc['grid', 'epochs'] == 2
+    assert set(summarize_search(g)['best_params']) == set(TINY)
+
+
+def test_run(tmp_path):
+    metrics, table = run(tmp_path, n=400, space=TINY, max_epochs=1)
+    for k in ('f1_macro_best', 'f1_micro_best', 'best_params', 'epochs_grid', 'epochs_budget_search',
+              'f1_macro_budget_search', 'dataset'):
+        assert k in metrics
+    assert metrics['dataset'] == 'mnist5k' and isinstance(metrics['best_params'], dict) and len(table) == 2
+    assert (tmp_path/'best_history.png').exists()
+    with pytest.raises(ValueError, match='dataset must be'): run(tmp_path, dataset='fashion')
