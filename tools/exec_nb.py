@@ -16,6 +16,15 @@ from nbdev.frontmatter import FrontmatterProc
 from fastcore.xtras import working_directory
 
 
+class _Shell(CaptureShell):
+    "execnb 0.1.18 drops a cell's printed output when its last line ends with `;`; Jupyter keeps it, and so do we."
+    def _run(self, raw_cell, *args, **kwargs):
+        src = raw_cell.rstrip()
+        # without the `;` and with a final `pass`: the prints are kept and the last value is still not shown
+        if src.endswith(';'): raw_cell = src[:-1] + '\npass\n'
+        return super()._run(raw_cell, *args, **kwargs)
+
+
 def exec_nb(path, skip=()):
     path = Path(path).resolve()
     nb = read_nb(path)
@@ -29,7 +38,7 @@ def exec_nb(path, skip=()):
         if d.get('eval:', [''])[0].lower() == 'false': return True
         return bool(set(skip) & d.keys())
 
-    shell = CaptureShell(path)
+    shell = _Shell(path)
     start = time.time()
     with working_directory(path.parent):
         shell.run_all(nb, exc_stop=True, preproc=_skip)
