@@ -1,0 +1,129 @@
+"Tests of dlworkbook.speech (chapter 04) against the installed package."
+import json, sys
+from pathlib import Path
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+import dlworkbook.speech as S
+
+needs_espeak = pytest.mark.skipif(not S.espeak_available(), reason="optional extra dlworkbook[speech] not installed")
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    "5 emotions × 2 speakers × 1 sentence, generated into a temporary folder."
+    if not S.espeak_available(): pytest.skip("optional extra dlworkbook[speech] not installed")
+    return S.make_corpus(tmp_path_factory.mktemp('c')/'corpus', n_speakers=2, n_sentences=1, seed=1)
+
+
+def test_import_torchaudio():
+    ta = S.import_torchaudio()
+    assert S.import_torchaudio() is ta
+    assert ta.functional.resample(torch.ones(320), 16000, 8000).shape == (160,)
+    src = Path(S.__file__).read_text()
+    assert 'import espeakng_loader' not in src.split('_WORKER = ')[0]  # only the worker process imports it
+
+
+def test_missing_espeak_names_the_extra(monkeypatch):
+    monkeypatch.setattr(S, 'espeak_available', lambda: False)
+    with pytest.raises(ModuleNotFoundError, match=r"dlworkbook\[speech\]"): S.espeak_synth("hello", "language en")
+
+
+@needs_espeak
+def test_espeak_deterministic():
+    a, sr = S.espeak_synth("Good morning.", "language en\n", dict(rate=160, pitch=40), seed=3)
+    b, _ = S.espeak_synth("Good morning.", "language en\n", dict(rate=160, pitch=40), seed=3)
+    assert sr == 22050 and len(a) > sr // 4 and np.array_equal(a, b)
+    with pytest.raises(ValueError, match="prosody keys"): S.espeak_synth("hi", "language en", dict(speed=1))
+    with pytest.raises(ValueError, match="non-empty"): S.espeak_synth(" ", "language en")
+
+
+def test_corpus_layout_and_index(tiny, tmp_path):
+    df = S.index_corpus(tiny)
+    assert list(df.columns) == ['path', 'emotion', 'speaker', 'sentence']
+    assert sorted(df.emotion.unique()) == S.EMOTIONS and len(df) == 10 and df.speaker.nunique() == 2
+    info = sf.info(df.path[0])
+    assert info.samplerate == 16000 and info.channels == 1
+    again = S.make_corpus(tmp_path/'again', n_speakers=2, n_sentences=1, seed=1)
+    for p in df.path: assert Path(p).read_bytes() == (again/Path(p).relative_to(tiny)).read_bytes()
+    with pytest.raises(ValueError, match="n_sentences"): S.make_corpus(tmp_path/'x', n_sentences=0)
+    with pytest.raises(FileNotFoundError): S.index_corpus(tmp_path/'missing')
+    (tmp_path/'empty').mkdir()
+    with pytest.raises(ValueError, match="no `<emotion>/<file>.wav`"): S.index_corpus(tmp_path/'empty')
+
+
+def test_folds():
+    import pandas as pd
+    df = pd.DataFrame(dict(emotion=np.tile(S.EMOTIONS, 20), speaker=np.repeat([f'{i:02d}' for i in range(10)], 10)))
+    for tr, te in S.speaker_folds(df, 5):
+        assert not set(df.speaker.iloc[tr]) & set(df.speaker.iloc[te])
+    assert any(set(df.speaker.iloc[tr]) & set(df.speaker.iloc[te]) for tr, te in S.random_folds(df, 5))
+    with pytest.raises(ValueError, match="n_splits must be in 2..10"): S.speaker_folds(df, 11)
+
+
+def test_load_audio_bad_inputs(tmp_path):
+    sf.write(tmp_path/'st.wav', np.stack([np.sin(np.arange(8000) / 5), np.zeros(8000)], 1) * 0.5, 8000)
+    assert S.load_audio(tmp_path/'st.wav').shape == (16000,)
+    (tmp_path/'empty.wav').write_bytes(b'')
+    (tmp_path/'text.wav').write_text('not audio')
+    sf.write(tmp_path/'zero.wav', np.zeros(1600), 16000)
+    with pytest.raises(ValueError, match="is empty"): S.load_audio(tmp_path/'empty.wav')
+    with pytest.raises(ValueError, match="not a readable audio file"): S.load_audio(tmp_path/'text.wav')
+    with pytest.raises(ValueError, match="is silent"): S.load_audio(tmp_path/'zero.wav')
+    with pytest.raises(FileNotFoundError): S.load_audio(tmp_path/'none.wav')
+
+
+def test_feature_cache_skips_forward_pass(tiny, tmp_path):
+    df = S.index_corpus(tiny)
+    fe = S.SpectralFeatures()
+    a = S.extract_features(df.path, fe, batch_size=4, cache_dir=tmp_path)
+    n = fe.n_forward
+    assert n == 3
+    b = S.extract_features(df.path, fe, cache_dir=tmp_path)
+    assert fe.n_forward == n  # second extraction: cache only
+    assert a[0].shape[0] == 3 and a[0].shape[2] == 40
+    assert all(torch.allclose(x, y, atol=0.05) for x, y in zip(a, b))
+
+
+def test_hubert_shapes_and_offline_error(tiny, monkeypatch):
+    ta = S.import_torchaudio()
+    torch.manual_seed(0)
+    fe = S.HubertFeatures(ta.models.hubert_base(), name='random')
+    h = S.extract_features(S.index_corpus(tiny).path[:2], fe, cache=False)
+    assert h[0].shape[0] == 12 and h[0].shape[2] == 768
+    def offline(*a, **k): raise OSError("Name or service not known")
+    monkeypatch.setattr(ta.pipelines.HUBERT_BASE, 'get_model', offline)
+    with pytest.raises(RuntimeError, match="pretrained HuBERT-base weights"): S.HubertFeatures()
+
+
+def test_model_collate_and_training(tmp_path):
+    g = torch.Generator().manual_seed(0)
+    X = [torch.randn(3, int(n), 8, generator=g) + (i % 2) for i, n in enumerate(torch.randint(5, 15, (24,), generator=g))]
+    y = np.arange(24) % 2
+    x, l, yb = S.pad_collate([(X[0], 0), (X[1], 1)])
+    assert x.shape[:2] == (2, 3) and l.tolist() == [X[0].shape[1], X[1].shape[1]]
+    model, hist = S.train_model(X[:16], y[:16], X[16:], y[16:], n_classes=2, n_epochs=3, checkpoint=tmp_path/'m.pt')
+    assert len(hist) >= 1 and 'val_ua' in hist
+    state = torch.load(tmp_path/'m.pt', weights_only=True)
+    assert set(state) == set(model.state_dict())
+    assert S.predict(model, X[16:]).shape == (8,)
+    with pytest.raises(ValueError, match="X_train is empty"): S.train_model([], [], X, y)
+    with pytest.raises(ValueError, match="clips but"): S.train_model(X, y[:3], X, y)
+
+
+def test_metrics():
+    m = S.emotion_metrics([0, 0, 0, 1], [0, 0, 0, 0])
+    assert m['wa'] == 0.75 and m['ua'] == 0.5
+    with pytest.raises(ValueError, match="non-empty"): S.emotion_metrics([], [])
+
+
+@needs_espeak
+def test_run_end_to_end(tmp_path):
+    metrics, table = S.run(tmp_path, full=False, seed=0)
+    for k in ['ua_mean', 'ua_std', 'wa_mean', 'ua_logreg', 'ua_random_split', 'n_clips', 'n_speakers', 'features']:
+        assert k in metrics
+    assert metrics['n_clips'] == 100 and metrics['n_speakers'] == 10
+    assert (tmp_path/'confusion_matrix.png').exists() and len(table) == 5
+    json.dumps(metrics)
+    with pytest.raises(ValueError, match="features must be"): S.run(tmp_path, features='mfcc')
