@@ -6,6 +6,9 @@ from dlworkbook.tuning import (ARABIC_LETTERS, GRID, QUICK_SPACE, scale_images, 
                                load_folder, check_params, param_grid, build_cnn, train_trial, grid_search,
                                successive_halving, summarize_search, compare_searches, run)
 
+# Keras' own convert_to_numpy trips NumPy 2's __array__(copy=) deprecation; not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+
 TINY = dict(kernel_size=[3], filters1=[10], filters2=[50], lr=[0.005], optimizer=['sgd', 'adam'], activation=['relu'])
 
 
