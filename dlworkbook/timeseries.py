@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
+import matplotlib.dates as mdates
 
 # %% ../nbs/05_timeseries.ipynb #18e5b621
 def load_airline() -> pd.Series:
@@ -104,6 +105,8 @@ def plot_series(lines:dict,      # {label: Series indexed by month}
         if not isinstance(s.index, pd.PeriodIndex): raise ValueError(f"lines[{label!r}] needs a PeriodIndex, got {type(s.index).__name__}")
         ax.plot(s.index.to_timestamp(), s.to_numpy(float), label=label, lw=1.2 if len(lines) > 1 else 1.5)
     if split is not None: ax.axvline(pd.Period(split, 'M').to_timestamp(), color='grey', ls='--', lw=1)
+    loc = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(loc); ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
     ax.set_ylabel(ylabel)
     if title: ax.set_title(title)
     if len(lines) > 1: ax.legend()
