@@ -8,7 +8,7 @@ __all__ = ['EMOTIONS', 'SENTENCES', 'EMOTION_STYLE', 'import_torchaudio', 'espea
            'SpectralFeatures', 'HubertFeatures', 'extract_features', 'EmotionCNNLSTM', 'pad_collate', 'predict',
            'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'cross_validate', 'run']
 
-# %% ../nbs/04_speech.ipynb #6c184226
+# %% ../nbs/04_speech.ipynb #7fbe1869
 import os, sys, re, io, json, functools, hashlib, subprocess, tempfile, importlib, importlib.abc, importlib.util, warnings, copy
 from pathlib import Path
 import numpy as np
@@ -27,7 +27,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, c
 import matplotlib.pyplot as plt
 from .core import *
 
-# %% ../nbs/04_speech.ipynb #5e3af2a4
+# %% ../nbs/04_speech.ipynb #a0a1df7d
 class _NoExtensionFinder(importlib.abc.MetaPathFinder):
     "Import `torchaudio._extension.utils` as usual, then make its `_load_lib` report every extension as missing."
     name = 'torchaudio._extension.utils'
@@ -59,7 +59,7 @@ def import_torchaudio():
     finally: sys.meta_path.remove(finder)
     return torchaudio
 
-# %% ../nbs/04_speech.ipynb #012a955e
+# %% ../nbs/04_speech.ipynb #403276a3
 EMOTIONS = ['anger', 'disgust', 'fear', 'happiness', 'sadness']
 SENTENCES = ["The boxes are on the kitchen table.", "We walked to the station this morning.",
              "She put the letter in the drawer.", "The meeting starts at nine tomorrow.",
@@ -117,7 +117,7 @@ def _voice_file(spk, q):
         b = q['breath']; lines += [f'breath {b} {b} {b//2} {b//2} {b//4} {b//4}', 'breathw 150 150 200 200 400 400']
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/04_speech.ipynb #9797b03e
+# %% ../nbs/04_speech.ipynb #5822b21a
 _WORKER = r'''
 import ctypes, sys, json
 import espeakng_loader as E
@@ -169,7 +169,7 @@ def espeak_synth(text:str,        # what to say
     sr = int.from_bytes(p.stdout[:4], 'little')
     return np.frombuffer(p.stdout[4:], dtype='<i2').astype(np.float32) / 32768, sr
 
-# %% ../nbs/04_speech.ipynb #76f9be6d
+# %% ../nbs/04_speech.ipynb #38fb2994
 @functools.lru_cache(maxsize=8)
 def _resampler(orig_sr, new_sr):
     "A torchaudio `Resample` transform (its filter kernel is computed once per pair of rates)."
@@ -222,7 +222,7 @@ def speech_corpus(full:bool=False,     # 10 speakers × 12 sentences (600 clips)
     if not (path/'settings.json').exists(): make_corpus(path, n_speakers, n_sentences, seed)
     return path
 
-# %% ../nbs/04_speech.ipynb #308947cf
+# %% ../nbs/04_speech.ipynb #c70115ab
 def index_corpus(folder,                                      # a folder of `<emotion>/<file>.wav`
                  pattern:str=r's(?P<speaker>\d+)_t(?P<sentence>\d+)', # regex with groups `speaker` and `sentence`
                  emotions=None):                              # allowed emotion folder names (default: all folders)
@@ -241,7 +241,7 @@ def index_corpus(folder,                                      # a folder of `<em
     if not rows: raise ValueError(f"no `<emotion>/<file>.wav` files found in {folder}")
     return pd.DataFrame(rows)
 
-# %% ../nbs/04_speech.ipynb #d260c3b2
+# %% ../nbs/04_speech.ipynb #5505a457
 def speaker_folds(df:pd.DataFrame,  # an `index_corpus` table
                   n_splits:int=5,   # folds; each holds out len(speakers) / n_splits speakers
                   seed:int=0):
@@ -256,7 +256,7 @@ def random_folds(df:pd.DataFrame, n_splits:int=5, seed:int=0):
     if not 2 <= n_splits <= df.emotion.value_counts().min(): raise ValueError(f"n_splits must be in 2..{df.emotion.value_counts().min()} (clips of the rarest emotion), got {n_splits}")
     return list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(np.zeros(len(df)), df.emotion))
 
-# %% ../nbs/04_speech.ipynb #dbad6a52
+# %% ../nbs/04_speech.ipynb #82121578
 def load_audio(path,              # an audio file soundfile can read (WAV, FLAC, OGG, ...)
                sr:int=16000,      # resample to this rate
                min_rms:float=1e-4): # below this RMS the clip counts as silent
@@ -273,7 +273,7 @@ def load_audio(path,              # an audio file soundfile can read (WAV, FLAC,
     if float(x.pow(2).mean().sqrt()) < min_rms: raise ValueError(f"audio file {path} is silent (RMS < {min_rms})")
     return x
 
-# %% ../nbs/04_speech.ipynb #cde6523e
+# %% ../nbs/04_speech.ipynb #24c645e5
 class SpectralFeatures:
     "Log-mel energies, deltas and delta-deltas as 3 'layers': a `(3, frames, n_mels)` tensor per clip, 20 ms frames."
     def __init__(self, n_mels:int=40, sr:int=16000, hop:int=320, win:int=400):
@@ -315,7 +315,7 @@ class HubertFeatures:
         if lengths is None: lengths = [x.shape[2]] * len(n_samples)
         return [x[i, :, :int(t)] for i, t in enumerate(lengths)]
 
-# %% ../nbs/04_speech.ipynb #593976c5
+# %% ../nbs/04_speech.ipynb #7ddc79d1
 def _sha(path): return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
 
 def extract_features(paths,              # audio files
@@ -345,7 +345,7 @@ def extract_features(paths,              # audio files
                 with atomic_write(f, 'wb') as fh: np.save(fh, x.numpy().astype(np.float16))
     return out
 
-# %% ../nbs/04_speech.ipynb #afd08407
+# %% ../nbs/04_speech.ipynb #aafd3485
 class EmotionCNNLSTM(nn.Module):
     "Weighted sum over feature layers → projection → Conv1d k=3,5,7 → BatchNorm → ReLU → LSTM → linear."
     def __init__(self, n_layers:int, n_dims:int, n_classes:int=5, proj:int=64, conv:int=32, hidden:int=64,
@@ -391,7 +391,7 @@ def pad_collate(batch):
     for i, x in enumerate(xs): out[i, :, :x.shape[1]] = x
     return out, lengths, torch.as_tensor(ys)
 
-# %% ../nbs/04_speech.ipynb #5cd56a27
+# %% ../nbs/04_speech.ipynb #aa084135
 class _Clips(torch.utils.data.Dataset):
     def __init__(self, X, y): self.X, self.y = X, y
     def __len__(self): return len(self.X)
@@ -441,7 +441,7 @@ def train_model(X_train, y_train,     # lists of feature tensors and integer lab
     if not checkpoint: ckpt.unlink(); ckpt.parent.rmdir()
     return model, pd.DataFrame(history)
 
-# %% ../nbs/04_speech.ipynb #aed7054c
+# %% ../nbs/04_speech.ipynb #b444a744
 def emotion_metrics(y_true, y_pred):
     "WA (accuracy), UA (unweighted average recall) and macro-F1."
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
@@ -459,7 +459,7 @@ def logreg_baseline(C:float=1.0):
     "Standardise, then multinomial logistic regression (for `pooled` features)."
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
 
-# %% ../nbs/04_speech.ipynb #12f68598
+# %% ../nbs/04_speech.ipynb #dc3324a3
 def _val_split(df_train, n_val_speakers, seed):
     spk = np.array(sorted(df_train.speaker.unique()))
     rng = np.random.default_rng(seed)
@@ -495,7 +495,7 @@ def cross_validate(df:pd.DataFrame,  # an `index_corpus` table
             cms[m] += confusion_matrix(y[te], pred, labels=range(len(EMOTIONS)))
     return res, cms
 
-# %% ../nbs/04_speech.ipynb #ab8f1338
+# %% ../nbs/04_speech.ipynb #5a3fcfd6
 def _plot_cm(cm, title):
     fig, ax = plt.subplots(figsize=(4.5, 4))
     ConfusionMatrixDisplay(cm, display_labels=EMOTIONS).plot(ax=ax, colorbar=False, xticks_rotation=45)
