@@ -66,3 +66,20 @@ def test_sidebar_in_chapter_order(site):
 
 def test_every_internal_link_resolves(site):
     assert _tool().check_links(site) == []
+
+
+def test_chapters_open_in_colab(site):
+    for stem, page in CHAPTERS.items():
+        nb = json.loads((NBS/f'{stem}.ipynb').read_text())
+        first = ''.join(nb['cells'][0]['source'])
+        assert first.startswith('#| hide') and 'google.colab' in first and 'pip install' in first, stem
+        url = f'https://colab.research.google.com/github/dlworkbook/dlworkbook/blob/main/nbs/{stem}.ipynb'
+        assert url in (site/f'{page}.html').read_text(encoding='utf-8'), f'{page}.html has no Open-in-Colab link'
+        assert 'google.colab' not in (site/f'{page}.html').read_text(encoding='utf-8'), f'{page}.html shows the install cell'
+
+
+def test_no_progress_bar_residue_or_warnings(site):
+    for page in CHAPTERS.values():
+        html = (site/f'{page}.html').read_text(encoding='utf-8')
+        for junk in ('it/s]', 'UserWarning', 'DeprecationWarning', 'FutureWarning'):
+            assert junk not in html, f'{page}.html shows {junk!r}'
