@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Render every page of the built site in headless Chromium and fail on a blank or error page.
 
-    python tools/check_pages.py _docs --out _docs_screens [--height 2400]
+    python tools/check_pages.py _docs --out _docs_screens [--height 8000]
 
 Writes one PNG per page into --out (look at them!). A page fails when its screenshot is (nearly) one colour,
 or when Chromium shows its own error page instead of ours.
@@ -22,7 +22,7 @@ def browser():
     sys.exit("no Chromium found: install Debian's `chromium` package")
 
 
-def screenshot(exe, page: Path, png: Path, width=1280, height=2400):
+def screenshot(exe, page: Path, png: Path, width=1280, height=8000):
     with tempfile.TemporaryDirectory() as profile:
         r = subprocess.run([exe, *FLAGS, f'--user-data-dir={profile}', f'--window-size={width},{height}',
                             f'--screenshot={png}', page.resolve().as_uri()], capture_output=True, text=True, timeout=120)
@@ -41,7 +41,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('site', help='the built site, e.g. _docs')
     ap.add_argument('--out', default='_docs_screens', help='folder for the PNG screenshots')
-    ap.add_argument('--height', type=int, default=2400, help='window height in pixels (how much of a page to shoot)')
+    ap.add_argument('--height', type=int, default=8000, help='window height in pixels (how much of a page to shoot)')
     a = ap.parse_args()
     site, out = Path(a.site), Path(a.out)
     pages = sorted(site.glob('*.html'))
