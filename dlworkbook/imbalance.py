@@ -6,9 +6,9 @@
 __all__ = ['RESAMPLERS', 'REMEDIES', 'TAXONOMY', 'lt_counts', 'long_tailed_split', 'load_mnist_lt', 'check_labels',
            'imbalance_metrics', 'long_tail_view', 'make_cnn', 'train_cnn', 'predict_logits', 'combined_strategy',
            'resample', 'check_classes', 'fit_remedy', 'compare_remedies', 'check_probs', 'reliability_table',
-           'expected_calibration_error', 'ece_floor', 'nll', 'fit_temperature', 'plot_reliability', 'glyph_images',
-           'freeze_backbone', 'unfreeze_top', 'imagenet_backbone', 'taxonomy_labels', 'level_predictions',
-           'make_multilabel_cnn', 'run']
+           'expected_calibration_error', 'ece_floor', 'nll', 'fit_temperature', 'plot_reliability', 'prior_correction',
+           'calibrate', 'glyph_images', 'freeze_backbone', 'unfreeze_top', 'imagenet_backbone', 'taxonomy_labels',
+           'level_predictions', 'make_multilabel_cnn', 'run']
 
 # %% ../nbs/03_imbalance.ipynb #394019b9
 import math, tempfile, io, contextlib
@@ -66,8 +66,8 @@ def long_tailed_split(X, y,             # images and integer labels 0 … K-1
 
 # %% ../nbs/03_imbalance.ipynb #b531ec06
 def load_mnist_lt(ratio:float=50, # imbalance ratio of the training split
-                  n_val:int=100,  # validation images per class
-                  n_test:int=100, # test images per class
+                  n_val:int=50,   # validation images per class (enough to fit one temperature)
+                  n_test:int=150, # test images per class (a larger test set: less noisy ECE and balanced accuracy)
                   n_max:int=None, # training images of the largest class (default 500 - n_val - n_test)
                   seed:int=0):    # which images go where
     "MNIST-5k as a long tail: `X_train, y_train, X_val, y_val, X_test, y_test`, images `(n, 28, 28, 1)` float32 / 255."
@@ -107,9 +107,12 @@ def long_tail_view(y,       # labels of a balanced split
 def make_cnn(n_classes:int=10,       # output logits
              input_shape=(28, 28, 1),
              lr:float=1e-3,           # Adam learning rate
-             activation=None):        # of the head: None = logits
+             activation=None,         # of the head: None = logits
+             augment:bool=False):     # random rotations (±18°), shifts and zooms (±10 %), active only in training
     "A tiny CNN (two conv blocks, a linear head) that outputs logits, compiled with sparse cross-entropy."
-    model = keras.Sequential([keras.Input(input_shape),
+    aug = [keras.layers.RandomRotation(0.05, name='rotate'), keras.layers.RandomTranslation(0.1, 0.1, name='shift'),
+           keras.layers.RandomZoom(0.1, name='zoom')] if augment else []
+    model = keras.Sequential([keras.Input(input_shape), *aug,
         keras.layers.Conv2D(16, 3, activation='relu', name='conv1'), keras.layers.MaxPooling2D(name='pool1'),
         keras.layers.Conv2D(32, 3, activation='relu', name='conv2'), keras.layers.MaxPooling2D(name='pool2'),
         keras.layers.Flatten(name='flatten'), keras.layers.Dense(n_classes, activation=activation, name='logits')])
@@ -127,10 +130,11 @@ def train_cnn(X, y,                # (resampled) training images and labels
               n_classes:int=10,
               batch_size:int=32,
               seed:int=0,
-              model=None):          # a compiled model to train (default: a fresh `make_cnn`)
+              model=None,           # a compiled model to train (default: a fresh `make_cnn`)
+              augment:bool=False):  # for the fresh `make_cnn`: random rotations, shifts and zooms
     "Train `model` (default `make_cnn`) for `n_epochs` × `n_seen` images; return it."
     set_seed(seed)
-    model = model if model is not None else make_cnn(n_classes)
+    model = model if model is not None else make_cnn(n_classes, augment=augment)
     idx = _budget(n_seen or len(X), len(X), np.random.default_rng(seed))
     model.fit(X[idx], y[idx], epochs=n_epochs, batch_size=batch_size, class_weight=class_weight, shuffle=True, verbose=0)
     return model
@@ -308,6 +312,34 @@ def plot_reliability(tables:dict,   # {label: reliability_table(...)}
     if ax2 is not None: ax2.set_yscale('log'); ax2.set_ylabel('count'); ax2.set_xlabel('confidence (top probability)')
     return ax
 
+# %% ../nbs/03_imbalance.ipynb #cbe37b62
+def prior_correction(logits,            # (n, K) logits of a model trained on `y_train`
+                     y_train):          # its training labels 0 … K-1: their frequencies are the prior
+    "Logits for balanced data: subtract each class's log training frequency (logit adjustment; nothing is fitted)."
+    logits, y_train = np.asarray(logits, dtype=float), np.asarray(y_train)
+    if logits.ndim != 2: raise ValueError(f"logits must be (n, K), got shape {logits.shape}")
+    counts = np.bincount(y_train, minlength=logits.shape[1])
+    if len(counts) > logits.shape[1]: raise ValueError(f"y_train has labels up to {y_train.max()}, but logits have only {logits.shape[1]} classes")
+    if (counts == 0).any(): raise ValueError(f"classes {np.flatnonzero(counts == 0).tolist()} are absent from y_train: their prior would be 0")
+    return logits - np.log(counts / counts.sum())
+
+def calibrate(data,                  # (X_train, y_train, X_val, y_val, X_test, y_test)
+              seed:int=0,
+              n_epochs:int=40,       # epochs over the long-tailed training split
+              augment:bool=True):    # random rotations, shifts and zooms while training
+    "Train the plain CNN, correct its prior, fit a temperature on val; return (scores on test, {step: test probabilities})."
+    X_train, y_train, X_val, y_val, X_test, y_test = data
+    model = train_cnn(X_train, y_train, n_epochs=n_epochs, seed=seed, augment=augment)
+    lv, lt = prior_correction(predict_logits(model, X_val), y_train), prior_correction(predict_logits(model, X_test), y_train)
+    T = fit_temperature(lv, y_val)
+    probs = {'raw': softmax(predict_logits(model, X_test), axis=1), 'prior-corrected': softmax(lt, axis=1),
+             f'prior-corrected, T = {T:.2f}': softmax(lt / T, axis=1)}
+    scores = {'balanced_accuracy_raw': balanced_accuracy_score(y_test, probs['raw'].argmax(1)),
+              'balanced_accuracy': balanced_accuracy_score(y_test, lt.argmax(1)), 'T': T,
+              **{f'ece_{k}': expected_calibration_error(p, y_test) for k, p in zip(('raw', 'prior', 'after'), probs.values())},
+              'ece_floor': ece_floor(list(probs.values())[-1])}
+    return scores, probs
+
 # %% ../nbs/03_imbalance.ipynb #b94f3123
 def glyph_images(chars='ABCDEFGHIJKLMNOPQRSTUVWXYZ', # one class per character
                  n_per_class:int=40,
@@ -386,8 +418,9 @@ def run(out,                  # directory for the figures
         full:bool=False,      # 3 seeds of every remedy (default: 1 seed)
         seed:int=0,           # first seed; the data split uses it too
         ratio:float=50,       # imbalance ratio of the training split
-        n_epochs:int=5):      # the same budget for every remedy
-    "Long-tailed MNIST: compare remedies, calibrate the plain model; return `(metrics, table)`."
+        n_epochs:int=5,       # the same budget for every remedy
+        cal_epochs:int=40):   # epochs of the augmented model that is calibrated
+    "Long-tailed MNIST: compare remedies, calibrate the plain and the augmented model; return `(metrics, table)`."
     out = Path(out); set_style()
     data = load_mnist_lt(ratio=ratio, seed=seed)
     X_train, y_train, X_val, y_val, X_test, y_test = data
@@ -395,22 +428,29 @@ def run(out,                  # directory for the figures
     res = compare_remedies(data, seeds=seeds, n_epochs=n_epochs)
     table = results_table(res, sort_by='balanced_accuracy', ascending=False, std=full)
     best = next(r for r in table.index if r != 'none')
-    # calibration of the plain model, temperature fitted on the validation split
+    # the plain model: temperature scaling alone (fitted on the validation split)
     model = fit_remedy('none', X_train, y_train, n_epochs=n_epochs, seed=seed)
     lv, lt_ = predict_logits(model, X_val), predict_logits(model, X_test)
     T = fit_temperature(lv, y_val)
     p0, p1 = softmax(lt_, axis=1), softmax(lt_ / T, axis=1)
     ax = plot_reliability({'before': reliability_table(p0, y_test), f'after (T = {T:.2f})': reliability_table(p1, y_test)})
+    save_fig(ax.figure, out / 'reliability_plain.png'); plt.close(ax.figure)
+    # the augmented model: prior correction, then temperature; one split and training seed per seed
+    cals = [calibrate(data if s == seed else load_mnist_lt(ratio=ratio, seed=s), seed=s, n_epochs=cal_epochs) for s in progress(seeds, desc='calibration')]
+    cal = pd.DataFrame([c[0] for c in cals]).mean()
+    ax = plot_reliability({k: reliability_table(p, y_test) for k, p in cals[0][1].items()})
     save_fig(ax.figure, out / 'reliability.png'); plt.close(ax.figure)
     fig, ax = plt.subplots(figsize=(5, 4.5))
     ConfusionMatrixDisplay.from_predictions(y_test, lt_.argmax(1), ax=ax, colorbar=False); ax.grid(False)
     save_fig(fig, out / 'confusion_plain.png'); plt.close(fig)
     ba = table['balanced_accuracy']
-    metrics = {'imbalance_ratio': float(ratio), 'n_seeds': len(seeds), 'n_epochs': n_epochs,
+    metrics = {'imbalance_ratio': float(ratio), 'n_seeds': len(seeds), 'n_epochs': n_epochs, 'cal_epochs': cal_epochs,
                'balanced_accuracy_plain': float(ba['none']), 'balanced_accuracy_best': float(ba[best]), 'best_remedy': best,
                'mcc_plain': float(table.loc['none', 'mcc']), 'mcc_best': float(table.loc[best, 'mcc']),
                'accuracy_plain': float(table.loc['none', 'accuracy']), 'macro_f1_best': float(table.loc[best, 'macro_f1']),
-               'ece_before': expected_calibration_error(p0, y_test), 'ece_after': expected_calibration_error(p1, y_test),
-               'ece_floor': ece_floor(p1),
-               'temperature': T}
+               'ece_plain_before': expected_calibration_error(p0, y_test), 'ece_plain_after': expected_calibration_error(p1, y_test),
+               'temperature_plain': T,
+               'ece_before': float(cal['ece_raw']), 'ece_prior': float(cal['ece_prior']), 'ece_after': float(cal['ece_after']),
+               'ece_floor': float(cal['ece_floor']), 'temperature': float(cal['T']),
+               'balanced_accuracy_calibrated': float(cal['balanced_accuracy'])}
     return metrics, table

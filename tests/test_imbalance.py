@@ -22,7 +22,7 @@ def test_load_mnist_lt_counts(ratio):
     counts = np.bincount(y_train, minlength=10)
     assert counts.tolist() == im.lt_counts(300, 10, ratio).tolist()
     assert counts.max() / counts.min() == pytest.approx(ratio, rel=0.1)
-    assert np.bincount(y_val).tolist() == [100] * 10 and np.bincount(y_test).tolist() == [100] * 10
+    assert np.bincount(y_val).tolist() == [50] * 10 and np.bincount(y_test).tolist() == [150] * 10
     assert X_train.shape[1:] == (28, 28, 1) and X_train.dtype == np.float32 and X_train.max() <= 1
 
 
@@ -130,7 +130,27 @@ def test_freeze_and_unfreeze():
 
 
 def test_run_end_to_end(tmp_path):
-    metrics, table = im.run(tmp_path, n_epochs=1)
+    metrics, table = im.run(tmp_path, n_epochs=1, cal_epochs=1)
     for k in ['balanced_accuracy_plain', 'balanced_accuracy_best', 'best_remedy', 'mcc_plain', 'mcc_best',
               'ece_before', 'ece_after', 'imbalance_ratio']: assert k in metrics
-    assert (tmp_path / 'reliability.png').exists() and set(table.index) == set(im.REMEDIES)
+    assert 0 <= metrics['ece_after'] <= 1 and metrics['temperature'] > 0
+    assert (tmp_path / 'reliability.png').exists() and (tmp_path / 'reliability_plain.png').exists()
+    assert set(table.index) == set(im.REMEDIES)
+
+
+def test_prior_correction():
+    from scipy.special import softmax
+    logits = np.random.default_rng(0).normal(size=(5, 3))
+    # a balanced prior changes nothing after the softmax; a skewed one moves probability to the rare class
+    assert np.allclose(softmax(im.prior_correction(logits, [0, 1, 2]), axis=1), softmax(logits, axis=1))
+    adj = softmax(im.prior_correction(np.zeros((1, 2)), [0, 0, 0, 1]), axis=1)
+    assert np.allclose(adj, [[0.25, 0.75]])
+    with pytest.raises(ValueError, match='absent from y_train'): im.prior_correction(np.zeros((2, 3)), [0, 1, 1])
+    with pytest.raises(ValueError, match='only 2 classes'): im.prior_correction(np.zeros((2, 2)), [0, 1, 2])
+
+
+def test_augmented_cnn_is_deterministic_at_inference():
+    m = im.make_cnn(10, augment=True)
+    assert [l.name for l in m.layers[:3]] == ['rotate', 'shift', 'zoom']
+    x = np.random.default_rng(0).random((4, 28, 28, 1)).astype('float32')
+    assert np.allclose(im.predict_logits(m, x), im.predict_logits(m, x))  # augmentation is off outside training
