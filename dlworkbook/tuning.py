@@ -142,11 +142,13 @@ def param_grid(space:dict=GRID): # {name: list of values}, names from `GRID`
 
 def build_cnn(input_shape,         # (h, w, 1)
               n_classes:int,       # output units
-              kernel_size=5, filters1=20, filters2=50, lr=0.005, optimizer='adam', activation='relu'):
+              kernel_size=5, filters1=20, filters2=50, lr=0.005, optimizer='adam', activation='relu',
+              augment:bool=False): # random shifts (±8 %) and rotations (±11°) in front, active only while training
     "The seed's CNN in Keras 3: Conv → pool → Conv → pool → Dense(500) → softmax, compiled."
     check_params(dict(optimizer=optimizer, activation=activation))
     act = lambda: keras.layers.ReLU() if activation == 'relu' else keras.layers.LeakyReLU(negative_slope=0.3)
-    model = keras.Sequential([keras.Input(shape=tuple(input_shape)),
+    aug = [keras.layers.RandomTranslation(0.08, 0.08, name='shift'), keras.layers.RandomRotation(0.03, name='rotate')] if augment else []
+    model = keras.Sequential([keras.Input(shape=tuple(input_shape)), *aug,
         keras.layers.Conv2D(filters1, kernel_size, padding='same'), act(), keras.layers.MaxPooling2D(2),
         keras.layers.Conv2D(filters2, kernel_size, padding='same'), act(), keras.layers.MaxPooling2D(2),
         keras.layers.Flatten(), keras.layers.Dense(500), act(), keras.layers.Dense(n_classes, activation='softmax')])
@@ -176,13 +178,14 @@ def train_trial(params:dict,         # one configuration (keys from `GRID`)
                 patience:int=3,      # early-stopping patience on validation accuracy
                 batch_size:int=128,
                 seed:int=0,
-                checkpoint=None):    # file to continue from (if it exists) and to save weights + optimizer state into
+                checkpoint=None,     # file to continue from (if it exists) and to save weights + optimizer state into
+                augment:bool=False): # random shifts and rotations while training (`build_cnn`)
     "Train one configuration with early stopping on validation accuracy (best weights restored); score it on val and test."
     check_params(params)
     _quiet_tf()
     set_seed(seed)
     t0 = time.time()
-    model = build_cnn(data['X_train'].shape[1:], len(data['classes']), **params)
+    model = build_cnn(data['X_train'].shape[1:], len(data['classes']), augment=augment, **params)
     if checkpoint is not None and Path(checkpoint).exists(): _load_state(model, checkpoint)
     stop = keras.callbacks.EarlyStopping(monitor='val_accuracy', mode='max', patience=patience, restore_best_weights=True)
     h = model.fit(data['X_train'], data['y_train'], validation_data=(data['X_val'], data['y_val']), epochs=max_epochs,
@@ -207,14 +210,15 @@ def grid_search(data:dict,           # `split_data`'s dict
                 max_epochs:int=15, patience:int=3, batch_size:int=128, seed:int=0,
                 n_jobs:int=None,     # joblib workers; None = 1 unless set by `joblib.parallel_config`
                 save=None,           # pickle file: finished trials are kept there and skipped on a rerun
-                shuffle:bool=False): # run the configurations in a seeded random order (a partial run is then a random subset)
+                shuffle:bool=False,  # run the configurations in a seeded random order (a partial run is then a random subset)
+                augment:bool=False): # random shifts and rotations while training
     "Train every configuration of `space` through joblib; a DataFrame, one row per trial, best validation accuracy first."
     configs = param_grid(space)
     rows = pd.read_pickle(save).to_dict('records') if save is not None and Path(save).exists() else []
     done = {tuple(sorted((k, r[k]) for k in space)) for r in rows}
     todo = [c for c in configs if tuple(sorted(c.items())) not in done]
     if shuffle: todo = [todo[i] for i in np.random.default_rng(seed).permutation(len(todo))]
-    jobs = (joblib.delayed(train_trial)(c, data, max_epochs, patience, batch_size, seed) for c in todo)
+    jobs = (joblib.delayed(train_trial)(c, data, max_epochs, patience, batch_size, seed, augment=augment) for c in todo)
     for row in progress(joblib.Parallel(n_jobs=n_jobs, return_as='generator')(jobs), desc='grid', total=len(todo)):
         rows.append(row)
         if save is not None:
@@ -228,7 +232,8 @@ def successive_halving(data:dict, space:dict=GRID,
                        max_epochs:int=9,  # epochs the last survivors reach in total
                        patience:int=3, batch_size:int=128, seed:int=0,
                        n_jobs:int=None,   # joblib workers; None = 1 unless set by `joblib.parallel_config`
-                       save=None):        # pickle file: a finished search is loaded from it, or written to it
+                       save=None,         # pickle file: a finished search is loaded from it, or written to it
+                       augment:bool=False): # random shifts and rotations while training
     "Successive halving over `space`, resource = epochs: survivors continue training from their saved weights."
     if save is not None and Path(save).exists(): return pd.read_pickle(save)
     if eta < 2 or min_epochs < 1 or max_epochs < min_epochs: raise ValueError(f"need eta >= 2 and 1 <= min_epochs <= max_epochs, got eta={eta}, min_epochs={min_epochs}, max_epochs={max_epochs}")
@@ -237,7 +242,7 @@ def successive_halving(data:dict, space:dict=GRID,
     with tempfile.TemporaryDirectory(prefix='dlworkbook-sh-') as tmp:
         ckpt = lambda i: os.path.join(tmp, f'{i}.joblib')
         while True:
-            jobs = (joblib.delayed(train_trial)(configs[i], data, r - r_prev, patience, batch_size, seed + rung, ckpt(i)) for i in alive)
+            jobs = (joblib.delayed(train_trial)(configs[i], data, r - r_prev, patience, batch_size, seed + rung, ckpt(i), augment) for i in alive)
             res = list(progress(joblib.Parallel(n_jobs=n_jobs, return_as='generator')(jobs), desc=f'rung {rung}', total=len(alive)))
             for i, row in zip(alive, res):
                 used[i] += row['epochs']

@@ -94,3 +94,12 @@ def test_run(tmp_path):
     assert metrics['dataset'] == 'mnist5k' and isinstance(metrics['best_params'], dict) and len(table) == 2
     assert (tmp_path/'best_history.png').exists()
     with pytest.raises(ValueError, match='dataset must be'): run(tmp_path, dataset='fashion')
+
+
+def test_build_cnn_augment_only_while_training():
+    import numpy as np
+    m = build_cnn((28, 28, 1), 10, augment=True)
+    assert [l.name for l in m.layers[:2]] == ['shift', 'rotate']
+    x = np.random.default_rng(0).random((3, 28, 28, 1)).astype('float32')
+    assert np.allclose(m.predict(x, verbose=0), m.predict(x, verbose=0))
+    assert len(build_cnn((28, 28, 1), 10).layers) == len(m.layers) - 2
