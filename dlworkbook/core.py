@@ -75,13 +75,16 @@ def atomic_write(path,        # file to write
         raise
 
 @contextlib.contextmanager
-def atomic_dir(path): # directory to create
+def atomic_dir(path,                # directory to create
+               replace:bool=True): # if `path` exists by the end: replace it (True) or keep it and drop ours (False)
     "Yield a temporary directory beside `path`; it is renamed to `path` only if the block exits without an error."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'))
     try:
         yield tmp
+        if path.exists() and not replace:  # another process got there first (e.g. two runs filling one cache)
+            shutil.rmtree(tmp); return
         if path.exists(): shutil.rmtree(path)
         os.replace(tmp, path)
     except BaseException:

@@ -192,13 +192,14 @@ def make_corpus(path,                # folder to create (replaced atomically if 
                 n_speakers:int=10,   # voice variants, alternately male and female
                 n_sentences:int=12,  # sentences per speaker and emotion (at most 12)
                 seed:int=0,          # the same seed gives the same corpus, byte for byte
-                sr:int=16000):       # sample rate of the WAV files
+                sr:int=16000,        # sample rate of the WAV files
+                replace:bool=True):  # if `path` exists when done: replace it, or keep it (another process made it)
     "Generate 5 emotions × `n_speakers` × `n_sentences` clips as `<path>/<emotion>/s<speaker>_t<sentence>.wav`."
     if not 1 <= n_sentences <= len(SENTENCES): raise ValueError(f"n_sentences must be in 1..{len(SENTENCES)}, got {n_sentences}")
     if n_speakers < 1: raise ValueError(f"n_speakers must be >= 1, got {n_speakers}")
     spk = _speakers(n_speakers, seed)
     jobs = [(e, s, t) for e in range(len(EMOTIONS)) for s in range(n_speakers) for t in range(n_sentences)]
-    with atomic_dir(path) as tmp:
+    with atomic_dir(path, replace=replace) as tmp:
         for e, s, t in progress(jobs, desc='eSpeak NG'):
             style = EMOTION_STYLE[EMOTIONS[e]]
             rng = np.random.default_rng([seed, e, s, t])
@@ -219,7 +220,8 @@ def speech_corpus(full:bool=False,     # 10 speakers × 12 sentences (600 clips)
     "Path of the generated corpus in the data cache, generating it on first use."
     n_sentences = n_sentences or (12 if full else 2)
     path = data_dir('speech', f'espeak-v2-spk{n_speakers}-sent{n_sentences}-seed{seed}', create=False)
-    if not (path/'settings.json').exists(): make_corpus(path, n_speakers, n_sentences, seed)
+    # replace=False: if two runs generate it at once, the first one's (identical) corpus stays and nothing is deleted
+    if not (path/'settings.json').exists(): make_corpus(path, n_speakers, n_sentences, seed, replace=False)
     return path
 
 # %% ../nbs/04_speech.ipynb #c70115ab

@@ -54,6 +54,11 @@ def test_atomic_write_leaves_nothing_half_written(tmp_path):
     with pytest.raises(RuntimeError):
         with atomic_dir(tmp_path/'d') as d: (d/'f').write_text('1'); raise RuntimeError('boom')
     assert not (tmp_path/'d').exists() and [q.name for q in tmp_path.iterdir()] == ['x.json']
+    with atomic_dir(tmp_path/'d') as d: (d/'first').write_text('1')
+    with atomic_dir(tmp_path/'d', replace=False) as d: (d/'second').write_text('2')   # a concurrent run lost the race
+    assert [q.name for q in (tmp_path/'d').iterdir()] == ['first'] and sorted(q.name for q in tmp_path.iterdir()) == ['d', 'x.json']
+    with atomic_dir(tmp_path/'d') as d: (d/'third').write_text('3')
+    assert [q.name for q in (tmp_path/'d').iterdir()] == ['third']
 
 
 def test_results_table_and_metrics(tmp_path):
