@@ -6,7 +6,7 @@
 __all__ = ['EMOTIONS', 'SENTENCES', 'EMOTION_STYLE', 'import_torchaudio', 'espeak_available', 'espeak_synth', 'resample',
            'make_corpus', 'speech_corpus', 'index_corpus', 'speaker_folds', 'random_folds', 'load_audio',
            'SpectralFeatures', 'HubertFeatures', 'extract_features', 'EmotionCNNLSTM', 'pad_collate', 'predict',
-           'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'cross_validate', 'run']
+           'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'cross_validate', 'run', 'corpus_ceiling']
 
 # %% ../nbs/04_speech.ipynb #7fbe1869
 import os, sys, re, io, json, functools, hashlib, subprocess, tempfile, importlib, importlib.abc, importlib.util, warnings, copy
@@ -533,3 +533,28 @@ def run(out,              # folder for figures (the CLI writes metrics.json ther
              ua_random_split=np.mean(rnd['cnn_lstm']['ua']), ua_logreg_random_split=np.mean(rnd['logreg']['ua']), n_clips=len(df), n_speakers=df.speaker.nunique(),
              n_folds=n_folds, n_random_folds=n_random, features=frontend.name)
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in m.items()}, table
+
+# %% ../nbs/04_speech.ipynb #86668c91
+_CEILING_KEYS = ['rate', 'pitch', 'range', 'volume', 'flutter', 'roughness', 'breath', 'formant0',
+                 'tone600', 'tone1200', 'tone2000', 'tone3000']
+
+def corpus_ceiling(keys=None,          # parameters the classifier sees (default: all 12 of `_CEILING_KEYS`)
+                   n_draws:int=20000,  # simulated clips per emotion
+                   seed:int=0):
+    "Accuracy (= UA, the classes are equal-sized) of the Bayes classifier on the generating parameters, and its confusion counts."
+    from scipy.stats import norm
+    keys = list(_CEILING_KEYS if keys is None else keys)
+    bad = sorted(set(keys) - set(_CEILING_KEYS))
+    if bad or not keys: raise ValueError(f"keys must be a non-empty subset of {_CEILING_KEYS}; unknown: {bad}")
+    def dist(style):  # (2, len(keys)): means and standard deviations
+        d = {k: style[k] for k in _CEILING_KEYS[:8]}
+        d.update({f'tone{hz}': (m, _TONE_SD) for hz, m in zip((600, 1200, 2000, 3000), style['tone'])})
+        return np.array([d[k] for k in keys], float).T
+    P = [dist(EMOTION_STYLE[e]) for e in EMOTIONS]
+    rng = np.random.default_rng(seed)
+    cm = np.zeros((len(EMOTIONS), len(EMOTIONS)), int)
+    for c, (m, s) in enumerate(P):
+        x = rng.normal(m, s, size=(n_draws, len(keys)))
+        ll = np.stack([norm.logpdf(x, mm, ss).sum(1) for mm, ss in P], 1)
+        cm[c] = np.bincount(ll.argmax(1), minlength=len(EMOTIONS))
+    return float(np.trace(cm) / cm.sum()), pd.DataFrame(cm, index=pd.Index(EMOTIONS, name='true'), columns=EMOTIONS)

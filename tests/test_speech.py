@@ -127,3 +127,11 @@ def test_run_end_to_end(tmp_path):
     assert (tmp_path/'confusion_matrix.png').exists() and len(table) == 5
     json.dumps(metrics)
     with pytest.raises(ValueError, match="features must be"): S.run(tmp_path, features='mfcc')
+
+
+def test_corpus_ceiling():
+    from dlworkbook.speech import corpus_ceiling, EMOTIONS
+    acc, cm = corpus_ceiling(n_draws=3000)
+    assert 0.95 < acc <= 1 and list(cm.columns) == EMOTIONS and cm.values.sum() == 5 * 3000
+    assert corpus_ceiling(['rate', 'pitch', 'range', 'volume'], n_draws=3000)[0] < acc  # prosody alone knows less
+    with pytest.raises(ValueError, match='unknown'): corpus_ceiling(['jitter'])
