@@ -330,9 +330,10 @@ def calibrate(data,                  # (X_train, y_train, X_val, y_val, X_test, 
     "Train the plain CNN, correct its prior, fit a temperature on val; return (scores on test, {step: test probabilities})."
     X_train, y_train, X_val, y_val, X_test, y_test = data
     model = train_cnn(X_train, y_train, n_epochs=n_epochs, seed=seed, augment=augment)
-    lv, lt = prior_correction(predict_logits(model, X_val), y_train), prior_correction(predict_logits(model, X_test), y_train)
+    raw = predict_logits(model, X_test)
+    lv, lt = prior_correction(predict_logits(model, X_val), y_train), prior_correction(raw, y_train)
     T = fit_temperature(lv, y_val)
-    probs = {'raw': softmax(predict_logits(model, X_test), axis=1), 'prior-corrected': softmax(lt, axis=1),
+    probs = {'raw': softmax(raw, axis=1), 'prior-corrected': softmax(lt, axis=1),
              f'prior-corrected, T = {T:.2f}': softmax(lt / T, axis=1)}
     scores = {'balanced_accuracy_raw': balanced_accuracy_score(y_test, probs['raw'].argmax(1)),
               'balanced_accuracy': balanced_accuracy_score(y_test, lt.argmax(1)), 'T': T,
