@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ARABIC_LETTERS', 'IMAGE_EXTS', 'GRID', 'QUICK_SPACE', 'scale_images', 'split_data', 'digits_data', 'letters_data',
            'load_folder', 'check_params', 'param_grid', 'build_cnn', 'train_trial', 'grid_search', 'successive_halving',
-           'summarize_search', 'compare_searches', 'plot_effects', 'plot_history', 'run']
+           'summarize_search', 'compare_searches', 'retrain_seeds', 'plot_effects', 'plot_history', 'run']
 
 # %% ../nbs/01_tuning.ipynb #5a16ec84
 from .core import *
@@ -273,6 +273,21 @@ def compare_searches(**searches): # name=results DataFrame
     t['best_params'] = [' '.join(f'{k}={v}' for k, v in r['best_params'].items()) for r in rows.values()]
     return t.astype({'epochs': int, 'trials': int})
 
+# %% ../nbs/01_tuning.ipynb #311f6704
+def retrain_seeds(params:dict,      # one configuration (keys from `GRID`)
+                  data:dict,        # `split_data`'s dict
+                  seeds=(1, 2, 3, 4, 5), # training seeds (the searches above use `seed`, 0 by default)
+                  **trial_kw):      # passed to `train_trial` (`max_epochs`, `patience`, `batch_size`, `augment`)
+    "Train one configuration once per seed; a row per seed with its epochs, validation accuracy and test F1."
+    seeds = list(seeds)
+    if not seeds: raise ValueError("seeds is empty: give at least one training seed")
+    bad = set(trial_kw) & {'seed', 'checkpoint', 'params', 'data'}
+    if bad: raise ValueError(f"retrain_seeds sets {sorted(bad)} itself; pass only train_trial's training options")
+    keep = ['epochs', 'best_epoch', 'val_accuracy', 'f1_macro', 'f1_micro', 'seconds']
+    rows = [dict(seed=s, **{k: r[k] for k in keep}) for s in progress(seeds, desc='seeds')
+            for r in [train_trial(params, data, seed=s, **trial_kw)]]
+    return pd.DataFrame(rows)
+
 # %% ../nbs/01_tuning.ipynb #f1c69722
 def plot_effects(results:pd.DataFrame, # `grid_search` output
                  metric:str='val_accuracy'):
@@ -314,15 +329,20 @@ def run(out,               # folder for the figures
         dataset:str='digits', # 'digits' (MNIST-5k) or 'letters' (28 rendered Arabic letters)
         n:int=None,        # digits: images kept of 5,000; letters: images per class (default 100)
         space:dict=None,   # search space (default: `GRID` if `full` else `QUICK_SPACE`)
-        max_epochs:int=None): # epochs per configuration (default 9 full, 3 quick)
+        max_epochs:int=None, # epochs per configuration (default 15 full, 3 quick)
+        augment:bool=None, # random shifts and rotations while training (default: on for `full`)
+        n_seeds:int=None): # re-train the grid's pick with this many other seeds (default 5 full, 0 quick)
     "Grid search and successive halving over the same space; figures into `out`; (metrics, comparison table)."
     if dataset not in ('digits', 'letters'): raise ValueError(f"dataset must be 'digits' or 'letters', got {dataset!r}")
     set_seed(seed); set_style()
     data = digits_data(n=n, seed=seed) if dataset == 'digits' else letters_data(n_per_class=n or 100, seed=seed)
     space = space if space is not None else (GRID if full else QUICK_SPACE)
-    max_epochs = max_epochs or (9 if full else 3)
-    grid = grid_search(data, space, max_epochs=max_epochs, patience=3, seed=seed)
-    halving = successive_halving(data, space, min_epochs=1, eta=3, max_epochs=max_epochs, patience=3, seed=seed)
+    max_epochs = max_epochs or (15 if full else 3)
+    augment = full if augment is None else augment
+    n_seeds = (5 if full else 0) if n_seeds is None else n_seeds
+    kw = dict(max_epochs=max_epochs, patience=4 if full else 3, augment=augment)
+    grid = grid_search(data, space, seed=seed, **kw)
+    halving = successive_halving(data, space, min_epochs=1, eta=3, seed=seed, **kw)
     g, h = summarize_search(grid), summarize_search(halving)
     out = Path(out)
     if len(grid) > 1 and any(grid[k].nunique() > 1 for k in space): save_fig(plot_effects(grid), out/'effects.png')
@@ -333,5 +353,9 @@ def run(out,               # folder for the figures
                    best_params=g['best_params'], epochs_grid=g['epochs'],
                    epochs_budget_search=h['epochs'], f1_macro_budget_search=h['f1_macro'], f1_micro_budget_search=h['f1_micro'],
                    budget_params=h['best_params'], epochs_ratio=h['epochs'] / g['epochs'],
-                   seconds_grid=g['seconds'], seconds_budget_search=h['seconds'])
+                   seconds_grid=g['seconds'], seconds_budget_search=h['seconds'], augment=augment)
+    if n_seeds:
+        reruns = retrain_seeds(g['best_params'], data, seeds=range(seed + 1, seed + 1 + n_seeds), **kw)
+        metrics.update(f1_macro_best_seed_mean=reruns.f1_macro.mean(), n_seeds=n_seeds)
+        if n_seeds > 1: metrics['f1_macro_best_seed_std'] = reruns.f1_macro.std()  # undefined for one seed
     return metrics, compare_searches(grid=grid, successive_halving=halving)

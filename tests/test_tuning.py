@@ -4,7 +4,7 @@ from pathlib import Path
 from PIL import Image
 from dlworkbook.tuning import (ARABIC_LETTERS, GRID, QUICK_SPACE, scale_images, split_data, digits_data, letters_data,
                                load_folder, check_params, param_grid, build_cnn, train_trial, grid_search,
-                               successive_halving, summarize_search, compare_searches, run)
+                               successive_halving, summarize_search, compare_searches, retrain_seeds, run)
 
 # Keras' own convert_to_numpy trips NumPy 2's __array__(copy=) deprecation; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
@@ -86,8 +86,19 @@ def test_trial_and_searches(small, tmp_path):
     assert set(summarize_search(g)['best_params']) == set(TINY)
 
 
+def test_retrain_seeds(small):
+    p = param_grid(TINY)[1]
+    r = retrain_seeds(p, small, seeds=[3, 4], max_epochs=1)
+    assert r.seed.tolist() == [3, 4] and r.epochs.tolist() == [1, 1] and r.f1_macro.between(0, 1).all()
+    # the same seed gives the same run as train_trial with that seed
+    assert abs(r.f1_macro[0] - train_trial(p, small, max_epochs=1, seed=3)['f1_macro']) < 0.02
+    with pytest.raises(ValueError, match='seeds is empty'): retrain_seeds(p, small, seeds=())
+    with pytest.raises(ValueError, match=r"sets \['checkpoint'\] itself"): retrain_seeds(p, small, checkpoint='x')
+
+
 def test_run(tmp_path):
-    metrics, table = run(tmp_path, n=400, space=TINY, max_epochs=1)
+    metrics, table = run(tmp_path, n=400, space=TINY, max_epochs=1, n_seeds=2)
+    assert metrics['n_seeds'] == 2 and 0 <= metrics['f1_macro_best_seed_mean'] <= 1 and metrics['augment'] is False
     for k in ('f1_macro_best', 'f1_micro_best', 'best_params', 'epochs_grid', 'epochs_budget_search',
               'f1_macro_budget_search', 'dataset'):
         assert k in metrics
