@@ -6,7 +6,8 @@
 __all__ = ['EMOTIONS', 'SENTENCES', 'EMOTION_STYLE', 'import_torchaudio', 'espeak_available', 'espeak_synth', 'resample',
            'make_corpus', 'speech_corpus', 'index_corpus', 'speaker_folds', 'random_folds', 'load_audio',
            'SpectralFeatures', 'HubertFeatures', 'extract_features', 'EmotionCNNLSTM', 'pad_collate', 'predict',
-           'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'cross_validate', 'run', 'corpus_ceiling']
+           'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'speaker_normalize', 'cross_validate', 'run',
+           'corpus_ceiling']
 
 # %% ../nbs/04_speech.ipynb #7fbe1869
 import os, sys, re, io, json, functools, hashlib, subprocess, tempfile, importlib, importlib.abc, importlib.util, warnings, copy
@@ -349,17 +350,19 @@ def extract_features(paths,              # audio files
 
 # %% ../nbs/04_speech.ipynb #aafd3485
 class EmotionCNNLSTM(nn.Module):
-    "Weighted sum over feature layers → projection → Conv1d k=3,5,7 → BatchNorm → ReLU → LSTM → linear."
+    "Weighted sum (or concatenation) of feature layers → projection → Conv1d k=3,5,7 → BatchNorm → ReLU → LSTM → linear."
     def __init__(self, n_layers:int, n_dims:int, n_classes:int=5, proj:int=64, conv:int=32, hidden:int=64,
                  lstm_layers:int=1, dropout:float=0.3,
-                 pool:str='stats'): # 'last': the LSTM's last hidden state (the seed); 'stats': also mean and std of its outputs
+                 pool:str='stats',  # 'last': the LSTM's last hidden state (the seed); 'stats': also mean and std of its outputs
+                 layers:str='sum'): # 'sum': learned weights over layers (the seed, for HuBERT); 'concat': side by side
         super().__init__()
         if pool not in ('last', 'stats'): raise ValueError(f"pool must be 'last' or 'stats', got {pool!r}")
-        self.pool = pool
+        if layers not in ('sum', 'concat'): raise ValueError(f"layers must be 'sum' or 'concat', got {layers!r}")
+        self.pool, self.layers = pool, layers
         self.register_buffer('mean', torch.zeros(n_layers, 1, n_dims))
         self.register_buffer('std', torch.ones(n_layers, 1, n_dims))
-        self.layer_weights = nn.Conv1d(n_layers, 1, kernel_size=1)
-        self.proj = nn.Linear(n_dims, proj)
+        self.layer_weights = nn.Conv1d(n_layers, 1, kernel_size=1) if layers == 'sum' else None
+        self.proj = nn.Linear(n_dims * (n_layers if layers == 'concat' else 1), proj)
         self.convs = nn.ModuleList([nn.Conv1d(proj, conv, k, padding=k // 2) for k in (3, 5, 7)])
         self.bn = nn.BatchNorm1d(3 * conv)
         self.lstm = nn.LSTM(3 * conv, hidden, num_layers=lstm_layers, batch_first=True)
@@ -369,7 +372,9 @@ class EmotionCNNLSTM(nn.Module):
         "x: `(batch, layers, frames, dims)` zero-padded; lengths: frames per clip."
         B, L, T, D = x.shape
         x = (x - self.mean) / self.std
-        x = self.layer_weights(x.permute(0, 2, 1, 3).reshape(B * T, L, D)).reshape(B, T, D)
+        x = x.permute(0, 2, 1, 3)                                          # (B, T, L, D)
+        if self.layers == 'sum': x = self.layer_weights(x.reshape(B * T, L, D)).reshape(B, T, D)
+        else: x = x.reshape(B, T, L * D)
         valid = (torch.arange(T)[None, :] < lengths[:, None]).unsqueeze(2).float()  # (B, T, 1)
         x = (self.proj(x) * valid).transpose(1, 2)                        # (B, proj, T), padding stays zero
         x = F.relu(self.bn(torch.cat([c(x) for c in self.convs], 1)))      # (B, 3*conv, T)
@@ -412,33 +417,44 @@ def predict(model, X, batch_size:int=32):
 
 def train_model(X_train, y_train,     # lists of feature tensors and integer labels
                 X_val, y_val,         # validation data (early stopping)
-                n_classes:int=5, n_epochs:int=40, lr:float=2e-3, batch_size:int=16, patience:int=8,
+                n_classes:int=5, n_epochs:int=60, batch_size:int=16,
+                lr:float=5e-3,            # peak learning rate of the one-cycle schedule
+                weight_decay:float=0.05,  # AdamW's decoupled weight decay
+                clip:float=1.0,           # gradient-norm clipping (the LSTM's gradients spike early on)
+                patience:int=None,        # stop after this many epochs without a better validation UA (None: all epochs)
                 seed:int=0, checkpoint=None, **model_kw):
-    "Train an `EmotionCNNLSTM`; return the model with the best validation UA restored and the per-epoch history."
+    "Train an `EmotionCNNLSTM` (AdamW, one-cycle learning rate); return the model with the best validation UA restored and the history."
     _check_xy(X_train, y_train, 'X_train'); _check_xy(X_val, y_val, 'X_val')
+    if n_epochs < 1: raise ValueError(f"n_epochs must be >= 1, got {n_epochs}")
     torch.manual_seed(seed)
     model = EmotionCNNLSTM(X_train[0].shape[0], X_train[0].shape[2], n_classes, **model_kw)
     frames = torch.cat([x for x in X_train], 1)                       # (layers, all frames, dims)
     model.mean.copy_(frames.mean(1, keepdim=True)); model.std.copy_(frames.std(1, keepdim=True) + 1e-5)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     g = torch.Generator().manual_seed(seed)
     dl = torch.utils.data.DataLoader(_Clips(X_train, y_train), batch_size=batch_size, shuffle=True, generator=g,
                                      collate_fn=pad_collate, num_workers=0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=n_epochs * len(dl))
     ckpt = Path(checkpoint) if checkpoint else Path(tempfile.mkdtemp())/'best.pt'
     history, best, wait = [], -1.0, 0
     for epoch in progress(range(n_epochs), desc='epochs'):
         model.train(); losses = []
         for x, l, yb in dl:
             loss = F.cross_entropy(model(x, l), yb)
-            opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item())
+            opt.zero_grad(); loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            lr_used = sched.get_last_lr()[0]                               # the rate of this update
+            opt.step(); sched.step(); losses.append(loss.item())
+        train_ua = emotion_metrics(y_train, predict(model, X_train))['ua']
         val_ua = emotion_metrics(y_val, predict(model, X_val))['ua']
-        history.append(dict(epoch=epoch + 1, loss=float(np.mean(losses)), val_ua=val_ua))
+        history.append(dict(epoch=epoch + 1, loss=float(np.mean(losses)), train_ua=train_ua, val_ua=val_ua,
+                            lr=lr_used))
         if val_ua > best:
             best, wait = val_ua, 0
             with atomic_write(ckpt, 'wb') as f: torch.save(model.state_dict(), f)
         else:
             wait += 1
-            if wait >= patience: break
+            if patience is not None and wait >= patience: break
     model.load_state_dict(torch.load(ckpt, weights_only=True))
     if not checkpoint: ckpt.unlink(); ckpt.parent.rmdir()
     return model, pd.DataFrame(history)
@@ -460,6 +476,21 @@ def pooled(X):
 def logreg_baseline(C:float=1.0):
     "Standardise, then multinomial logistic regression (for `pooled` features)."
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+
+# %% ../nbs/04_speech.ipynb #55aeb3a9
+def speaker_normalize(X:list,     # features, one `(layers, frames, dims)` tensor per clip
+                      speakers):  # the speaker of each clip (e.g. `df.speaker`)
+    "Standardise every clip by its speaker's mean and standard deviation over all frames of that speaker's clips."
+    speakers = np.asarray(speakers)
+    if len(X) != len(speakers): raise ValueError(f"X has {len(X)} clips but speakers has {len(speakers)} entries")
+    out = [None] * len(X)
+    for s in np.unique(speakers):
+        idx = np.flatnonzero(speakers == s)
+        frames = torch.cat([X[i] for i in idx], 1)                 # (layers, all of this speaker's frames, dims)
+        if frames.shape[1] < 2: raise ValueError(f"speaker {str(s)!r} has {frames.shape[1]} frame(s): need at least 2")
+        mean, std = frames.mean(1, keepdim=True), frames.std(1, keepdim=True) + 1e-5
+        for i in idx: out[i] = (X[i] - mean) / std
+    return out
 
 # %% ../nbs/04_speech.ipynb #dc3324a3
 def _val_split(df_train, n_val_speakers, seed):
@@ -507,7 +538,8 @@ def _plot_cm(cm, title):
 def run(out,              # folder for figures (the CLI writes metrics.json there)
         full:bool=False,  # 600 clips and 5 speaker-held-out folds instead of 100 clips and 2 folds
         seed:int=0,
-        features:str='spectral'): # 'spectral' (offline) or 'hubert' (needs the pretrained weights)
+        features:str='spectral', # 'spectral' (offline) or 'hubert' (needs the pretrained weights)
+        speaker_norm:bool=True):  # `speaker_normalize` the features (all models) before the folds
     "Speaker-independent emotion recognition on the generated corpus; return (metrics, results table)."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     set_seed(seed)
@@ -515,9 +547,11 @@ def run(out,              # folder for figures (the CLI writes metrics.json ther
     df = index_corpus(speech_corpus(full=full, seed=seed))
     frontend = SpectralFeatures() if features == 'spectral' else HubertFeatures()
     X = extract_features(df.path, frontend)
+    if speaker_norm: X = speaker_normalize(X, df.speaker)
+    layers = 'concat' if features == 'spectral' else 'sum'  # log-mel | deltas | delta-deltas side by side
     n_folds = 5 if full else 2
     n_random = 2  # the seed's random split, for comparison (2 folds keep the CPU time down)
-    kw = dict(n_epochs=30, patience=6) if full else dict(n_epochs=10, patience=3)
+    kw = dict(n_epochs=60 if full else 12, layers=layers)
     folds = speaker_folds(df, 5, seed)[:n_folds]
     res, cms = cross_validate(df, X, folds, seed=seed, n_val_speakers=2 if full else 1, **kw)
     rnd, _ = cross_validate(df, X, random_folds(df, 5, seed)[:n_random], models=('logreg', 'cnn_lstm'),
@@ -531,7 +565,8 @@ def run(out,              # folder for figures (the CLI writes metrics.json ther
              wa_mean=np.mean(res['cnn_lstm']['wa']), f1_mean=np.mean(res['cnn_lstm']['f1']),
              ua_logreg=np.mean(res['logreg']['ua']), ua_majority=np.mean(res['majority']['ua']),
              ua_random_split=np.mean(rnd['cnn_lstm']['ua']), ua_logreg_random_split=np.mean(rnd['logreg']['ua']), n_clips=len(df), n_speakers=df.speaker.nunique(),
-             n_folds=n_folds, n_random_folds=n_random, features=frontend.name)
+             n_folds=n_folds, n_random_folds=n_random, features=frontend.name,
+             speaker_norm=speaker_norm)
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in m.items()}, table
 
 # %% ../nbs/04_speech.ipynb #86668c91

@@ -110,6 +110,28 @@ def test_model_collate_and_training(tmp_path):
     assert S.predict(model, X[16:]).shape == (8,)
     with pytest.raises(ValueError, match="X_train is empty"): S.train_model([], [], X, y)
     with pytest.raises(ValueError, match="clips but"): S.train_model(X, y[:3], X, y)
+    with pytest.raises(ValueError, match="n_epochs must be >= 1"): S.train_model(X, y, X, y, n_epochs=0)
+    # the one-cycle schedule anneals the learning rate to almost nothing; every epoch logs train and validation UA
+    model, hist = S.train_model(X[:16], y[:16], X[16:], y[16:], n_classes=2, n_epochs=4, layers='concat')
+    assert len(hist) == 4 and hist.lr.iloc[-1] < 1e-4 < hist.lr.max() and hist.train_ua.between(0, 1).all()
+    assert model.proj.in_features == 3 * 8 and model.layer_weights is None
+    with pytest.raises(ValueError, match="layers must be"): S.EmotionCNNLSTM(3, 8, layers='avg')
+
+
+def test_speaker_normalize():
+    from sklearn.preprocessing import StandardScaler
+    g = torch.Generator().manual_seed(0)
+    X = [torch.randn(2, 7 + i, 4, generator=g) * (1 + i % 3) + i % 3 for i in range(9)]
+    spk = np.arange(9) % 3
+    Z = S.speaker_normalize(X, spk)
+    for s in range(3):
+        idx = np.flatnonzero(spk == s)
+        for layer in range(2):
+            frames = torch.cat([X[i][layer] for i in idx]).numpy()
+            got = torch.cat([Z[i][layer] for i in idx]).numpy()
+            # StandardScaler uses the population std (ddof 0), torch the sample std (ddof 1)
+            n = len(frames); np.testing.assert_allclose(got * np.sqrt(n / (n - 1)), StandardScaler().fit_transform(frames), atol=1e-3)
+    with pytest.raises(ValueError, match="X has 9 clips but speakers has 2"): S.speaker_normalize(X, spk[:2])
 
 
 def test_metrics():
@@ -126,6 +148,7 @@ def test_run_end_to_end(tmp_path):
     assert metrics['n_clips'] == 100 and metrics['n_speakers'] == 10
     assert (tmp_path/'confusion_matrix.png').exists() and len(table) == 5
     json.dumps(metrics)
+    assert metrics['speaker_norm'] is True
     with pytest.raises(ValueError, match="features must be"): S.run(tmp_path, features='mfcc')
 
 
