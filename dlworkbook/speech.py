@@ -416,11 +416,11 @@ def predict(model, X, batch_size:int=32):
     with torch.no_grad(): return np.concatenate([model(x, l).argmax(1).numpy() for x, l, _ in dl])
 
 def train_model(X_train, y_train,     # lists of feature tensors and integer labels
-                X_val, y_val,         # validation data (early stopping)
+                X_val, y_val,         # validation data (picks the epoch whose weights are kept)
                 n_classes:int=5, n_epochs:int=60, batch_size:int=16,
                 lr:float=5e-3,            # peak learning rate of the one-cycle schedule
                 weight_decay:float=0.05,  # AdamW's decoupled weight decay
-                clip:float=1.0,           # gradient-norm clipping (the LSTM's gradients spike early on)
+                clip:float=1.0,           # clip the gradient norm to this (keeps the LSTM's updates bounded)
                 patience:int=None,        # stop after this many epochs without a better validation UA (None: all epochs)
                 seed:int=0, checkpoint=None, **model_kw):
     "Train an `EmotionCNNLSTM` (AdamW, one-cycle learning rate); return the model with the best validation UA restored and the history."
