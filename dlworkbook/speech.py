@@ -483,6 +483,7 @@ def speaker_normalize(X:list,     # features, one `(layers, frames, dims)` tenso
     "Standardise every clip by its speaker's mean and standard deviation over all frames of that speaker's clips."
     speakers = np.asarray(speakers)
     if len(X) != len(speakers): raise ValueError(f"X has {len(X)} clips but speakers has {len(speakers)} entries")
+    if any(x.ndim != 3 for x in X): raise ValueError("X must hold (layers, frames, dims) tensors")
     out = [None] * len(X)
     for s in np.unique(speakers):
         idx = np.flatnonzero(speakers == s)

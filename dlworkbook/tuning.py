@@ -340,6 +340,7 @@ def run(out,               # folder for the figures
     max_epochs = max_epochs or (15 if full else 3)
     augment = full if augment is None else augment
     n_seeds = (5 if full else 0) if n_seeds is None else n_seeds
+    if n_seeds < 0: raise ValueError(f"n_seeds must be >= 0, got {n_seeds}")
     kw = dict(max_epochs=max_epochs, patience=4 if full else 3, augment=augment)
     grid = grid_search(data, space, seed=seed, **kw)
     halving = successive_halving(data, space, min_epochs=1, eta=3, seed=seed, **kw)

@@ -132,6 +132,8 @@ def test_speaker_normalize():
             # StandardScaler uses the population std (ddof 0), torch the sample std (ddof 1)
             n = len(frames); np.testing.assert_allclose(got * np.sqrt(n / (n - 1)), StandardScaler().fit_transform(frames), atol=1e-3)
     with pytest.raises(ValueError, match="X has 9 clips but speakers has 2"): S.speaker_normalize(X, spk[:2])
+    with pytest.raises(ValueError, match=r"\(layers, frames, dims\) tensors"): S.speaker_normalize([X[0][0]], [0])
+    with pytest.raises(ValueError, match=r"speaker '0' has 1 frame"): S.speaker_normalize([X[0][:, :1]], [0])
 
 
 def test_metrics():

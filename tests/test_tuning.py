@@ -105,6 +105,7 @@ def test_run(tmp_path):
     assert metrics['dataset'] == 'mnist5k' and isinstance(metrics['best_params'], dict) and len(table) == 2
     assert (tmp_path/'best_history.png').exists()
     with pytest.raises(ValueError, match='dataset must be'): run(tmp_path, dataset='fashion')
+    with pytest.raises(ValueError, match='n_seeds must be >= 0'): run(tmp_path, n=400, space=TINY, max_epochs=1, n_seeds=-1)
 
 
 def test_build_cnn_augment_only_while_training():
