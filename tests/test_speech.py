@@ -53,6 +53,16 @@ def test_corpus_layout_and_index(tiny, tmp_path):
     with pytest.raises(ValueError, match="no `<emotion>/<file>.wav`"): S.index_corpus(tmp_path/'empty')
 
 
+def test_speech_corpus_sizes(monkeypatch, tmp_path):
+    "The full corpus is 30 speakers × 12 sentences, the default 10 × 2; n_speakers overrides either (nothing generated here)."
+    made = []
+    monkeypatch.setattr(S, 'data_dir', lambda *parts, create=True: tmp_path.joinpath(*parts))
+    monkeypatch.setattr(S, 'make_corpus', lambda path, n_spk, n_sent, seed, replace: made.append((Path(path).name, n_spk, n_sent)))
+    S.speech_corpus(full=True); S.speech_corpus(); S.speech_corpus(full=True, n_speakers=12, seed=2)
+    assert made == [('espeak-v2-spk30-sent12-seed0', 30, 12), ('espeak-v2-spk10-sent2-seed0', 10, 2),
+                    ('espeak-v2-spk12-sent12-seed2', 12, 12)]
+
+
 def test_folds():
     import pandas as pd
     df = pd.DataFrame(dict(emotion=np.tile(S.EMOTIONS, 20), speaker=np.repeat([f'{i:02d}' for i in range(10)], 10)))
