@@ -6,8 +6,8 @@
 __all__ = ['EMOTIONS', 'SENTENCES', 'EMOTION_STYLE', 'import_torchaudio', 'espeak_available', 'espeak_synth', 'resample',
            'make_corpus', 'speech_corpus', 'index_corpus', 'speaker_folds', 'random_folds', 'load_audio',
            'SpectralFeatures', 'HubertFeatures', 'extract_features', 'EmotionCNNLSTM', 'pad_collate', 'predict',
-           'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'speaker_normalize', 'cross_validate', 'run',
-           'corpus_ceiling']
+           'train_model', 'emotion_metrics', 'pooled', 'logreg_baseline', 'tuned_logreg', 'speaker_normalize',
+           'cross_validate', 'run', 'corpus_ceiling']
 
 # %% ../nbs/04_speech.ipynb #7fbe1869
 import os, sys, re, io, json, functools, hashlib, subprocess, tempfile, importlib, importlib.abc, importlib.util, warnings, copy
@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, GroupKFold, GridSearchCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from sklearn.pipeline import make_pipeline
@@ -282,19 +282,20 @@ class SpectralFeatures:
     "Log-mel energies, deltas and delta-deltas as 3 'layers': a `(3, frames, n_mels)` tensor per clip, 20 ms frames."
     def __init__(self, n_mels:int=40, sr:int=16000, hop:int=320, win:int=400):
         ta = import_torchaudio()
-        self.settings = dict(kind='logmel+deltas', n_mels=n_mels, sr=sr, hop=hop, win=win)
+        self.settings = dict(kind='logmel+deltas', n_mels=n_mels, sr=sr, hop=hop, win=win, version=2)  # 2: clip by clip
         self.sr, self.name, self.n_forward = sr, f'logmel{n_mels}', 0
         self.mel = ta.transforms.MelSpectrogram(sr, n_fft=512, win_length=win, hop_length=hop, n_mels=n_mels)
         self.deltas = ta.functional.compute_deltas
-    def lengths(self, n_samples): return [n // self.settings['hop'] + 1 for n in n_samples]
     def __call__(self, waves:torch.Tensor, n_samples:list):
-        "Features for a zero-padded batch `(B, samples)`; a list of `(3, frames, n_mels)` tensors."
+        "Features for a zero-padded batch `(B, samples)`: a list of `(3, frames, n_mels)` tensors, one clip at a time."
         self.n_forward += 1
+        out = []
         with torch.inference_mode():
-            m = torch.log(self.mel(waves) + 1e-6)             # (B, n_mels, T)
-            d1 = self.deltas(m); d2 = self.deltas(d1)
-            x = torch.stack([m, d1, d2], 1).transpose(2, 3)    # (B, 3, T, n_mels)
-        return [x[i, :, :t] for i, t in enumerate(self.lengths(n_samples))]
+            for w, n in zip(waves, n_samples):
+                m = torch.log(self.mel(w[:n]) + 1e-6)             # (n_mels, T) from the clip's own samples only
+                d1 = self.deltas(m); d2 = self.deltas(d1)
+                out.append(torch.stack([m, d1, d2]).transpose(1, 2))  # (3, T, n_mels)
+        return out
 
 class HubertFeatures:
     "All transformer layers of HuBERT-base: a `(12, frames, 768)` tensor per clip, 20 ms frames."
@@ -310,14 +311,16 @@ class HubertFeatures:
             name = name or 'hubert_base'
         elif name is None: raise ValueError("name is required with a custom model: it keys the feature cache")
         self.model, self.name, self.sr, self.n_forward = model.eval(), name, 16000, 0
-        self.settings = dict(kind='hubert', name=name, sr=16000)
+        self.settings = dict(kind='hubert', name=name, sr=16000, version=2)
     def __call__(self, waves:torch.Tensor, n_samples:list):
+        "Features for a zero-padded batch `(B, samples)`: a list of `(12, frames, 768)` tensors, one clip at a time."
         self.n_forward += 1
+        out = []
         with torch.inference_mode():
-            layers, lengths = self.model.extract_features(waves, torch.tensor(n_samples))
-            x = torch.stack(layers, 1)                          # (B, 12, T, 768)
-        if lengths is None: lengths = [x.shape[2]] * len(n_samples)
-        return [x[i, :, :int(t)] for i, t in enumerate(lengths)]
+            for w, n in zip(waves, n_samples):  # alone: the first conv layer's GroupNorm would also normalise the padding
+                layers, _ = self.model.extract_features(w[None, :n])
+                out.append(torch.stack(layers, 1)[0])             # (12, T, 768)
+        return out
 
 # %% ../nbs/04_speech.ipynb #7ddc79d1
 def _sha(path): return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
@@ -327,7 +330,7 @@ def extract_features(paths,              # audio files
                      batch_size:int=8,   # clips per forward pass
                      cache:bool=True,    # read and write the on-disk cache
                      cache_dir=None):    # default: `data_dir('speech', 'features')`
-    "Features of every file (a list of float32 `(layers, frames, dims)` tensors), from the cache where possible."
+    "Features of every file (float32 `(layers, frames, dims)` tensors rounded to float16), from the cache where possible."
     paths = [Path(p) for p in paths]
     if not paths: raise ValueError("paths is empty")
     key = hashlib.sha256(json.dumps(frontend.settings, sort_keys=True).encode()).hexdigest()[:12]
@@ -344,9 +347,10 @@ def extract_features(paths,              # audio files
         padded = torch.zeros(len(waves), max(n))
         for j, w in enumerate(waves): padded[j, :len(w)] = w
         for (i, f), x in zip(batch, frontend(padded, n)):
-            out[i] = x.float().contiguous()
+            x16 = x.float().numpy().astype(np.float16)  # what the cache holds: fresh and cached features are identical
+            out[i] = torch.from_numpy(x16.astype(np.float32))
             if f is not None:
-                with atomic_write(f, 'wb') as fh: np.save(fh, x.numpy().astype(np.float16))
+                with atomic_write(f, 'wb') as fh: np.save(fh, x16)
     return out
 
 # %% ../nbs/04_speech.ipynb #aafd3485
@@ -354,10 +358,11 @@ class EmotionCNNLSTM(nn.Module):
     "Weighted sum (or concatenation) of feature layers → projection → Conv1d k=3,5,7 → BatchNorm → ReLU → LSTM → linear."
     def __init__(self, n_layers:int, n_dims:int, n_classes:int=5, proj:int=64, conv:int=32, hidden:int=64,
                  lstm_layers:int=1, dropout:float=0.3,
-                 pool:str='stats',  # 'last': the LSTM's last hidden state (the seed); 'stats': also mean and std of its outputs
+                 pool:str='attn',   # 'last': the LSTM's last hidden state (the seed); 'stats': also mean and std of its
+                                    # outputs; 'attn': also their attention-weighted mean and std
                  layers:str='sum'): # 'sum': learned weights over layers (the seed, for HuBERT); 'concat': side by side
         super().__init__()
-        if pool not in ('last', 'stats'): raise ValueError(f"pool must be 'last' or 'stats', got {pool!r}")
+        if pool not in ('last', 'stats', 'attn'): raise ValueError(f"pool must be 'last', 'stats' or 'attn', got {pool!r}")
         if layers not in ('sum', 'concat'): raise ValueError(f"layers must be 'sum' or 'concat', got {layers!r}")
         self.pool, self.layers = pool, layers
         self.register_buffer('mean', torch.zeros(n_layers, 1, n_dims))
@@ -368,7 +373,9 @@ class EmotionCNNLSTM(nn.Module):
         self.bn = nn.BatchNorm1d(3 * conv)
         self.lstm = nn.LSTM(3 * conv, hidden, num_layers=lstm_layers, batch_first=True)
         self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden * (3 if pool == 'stats' else 1), n_classes)
+        self.head = nn.Linear(hidden * (1 if pool == 'last' else 3), n_classes)
+        # attentive statistics pooling: a small network scores every frame, the scores are softmaxed over the clip
+        self.att = nn.Sequential(nn.Linear(hidden, 32), nn.Tanh(), nn.Linear(32, 1)) if pool == 'attn' else None
     def forward(self, x, lengths):
         "x: `(batch, layers, frames, dims)` zero-padded; lengths: frames per clip."
         B, L, T, D = x.shape
@@ -382,12 +389,13 @@ class EmotionCNNLSTM(nn.Module):
         packed = pack_padded_sequence(x.transpose(1, 2), lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, (h, _) = self.lstm(packed)
         z = h[-1]
-        if self.pool == 'stats':
+        if self.pool != 'last':
             out, _ = pad_packed_sequence(out, batch_first=True)             # (B, T, hidden), zeros after each length
             mask = valid[:, :out.shape[1]]
-            n = mask.sum(1)
-            mean = (out * mask).sum(1) / n
-            std = (((out - mean[:, None]) ** 2 * mask).sum(1) / n).clamp_min(1e-6).sqrt()
+            if self.pool == 'attn': w = self.att(out).masked_fill(mask == 0, -1e9).softmax(1)  # (B, T, 1), sums to 1
+            else: w = mask / mask.sum(1, keepdim=True)                      # equal weights on the valid frames
+            mean = (w * out).sum(1)
+            std = (w * (out - mean[:, None]) ** 2).sum(1).clamp_min(1e-6).sqrt()
             z = torch.cat([z, mean, std], 1)
         return self.head(self.drop(z))
 
@@ -417,15 +425,19 @@ def predict(model, X, batch_size:int=32):
     with torch.no_grad(): return np.concatenate([model(x, l).argmax(1).numpy() for x, l, _ in dl])
 
 def train_model(X_train, y_train,     # lists of feature tensors and integer labels
-                X_val, y_val,         # validation data (picks the epoch whose weights are kept)
+                X_val=None, y_val=None, # validation data: picks the epoch whose weights are kept (None: keep the last)
                 n_classes:int=5, n_epochs:int=60, batch_size:int=16,
                 lr:float=5e-3,            # peak learning rate of the one-cycle schedule
                 weight_decay:float=0.05,  # AdamW's decoupled weight decay
                 clip:float=1.0,           # clip the gradient norm to this (keeps the LSTM's updates bounded)
                 patience:int=None,        # stop after this many epochs without a better validation UA (None: all epochs)
                 seed:int=0, checkpoint=None, **model_kw):
-    "Train an `EmotionCNNLSTM` (AdamW, one-cycle learning rate); return the model with the best validation UA restored and the history."
-    _check_xy(X_train, y_train, 'X_train'); _check_xy(X_val, y_val, 'X_val')
+    "Train an `EmotionCNNLSTM` (AdamW, one-cycle learning rate); return the model (best validation UA, or the last epoch) and the history."
+    _check_xy(X_train, y_train, 'X_train')
+    if (X_val is None) != (y_val is None): raise ValueError("pass both X_val and y_val, or neither")
+    validate = X_val is not None
+    if validate: _check_xy(X_val, y_val, 'X_val')
+    elif patience is not None: raise ValueError("patience needs validation data (X_val, y_val)")
     if n_epochs < 1: raise ValueError(f"n_epochs must be >= 1, got {n_epochs}")
     torch.manual_seed(seed)
     model = EmotionCNNLSTM(X_train[0].shape[0], X_train[0].shape[2], n_classes, **model_kw)
@@ -449,17 +461,20 @@ def train_model(X_train, y_train,     # lists of feature tensors and integer lab
             lr_used = sched.get_last_lr()[0]                               # the rate of this update
             opt.step(); sched.step(); losses.append(loss.item())
         train_ua = emotion_metrics(torch.cat(seen), torch.cat(hits))['ua']  # on the batches as they were trained (dropout on)
-        val_ua = emotion_metrics(y_val, predict(model, X_val))['ua']
+        val_ua = emotion_metrics(y_val, predict(model, X_val))['ua'] if validate else np.nan
         history.append(dict(epoch=epoch + 1, loss=float(np.mean(losses)), train_ua=train_ua, val_ua=val_ua,
                             lr=lr_used))
+        if not validate: continue
         if val_ua > best:
             best, wait = val_ua, 0
             with atomic_write(ckpt, 'wb') as f: torch.save(model.state_dict(), f)
         else:
             wait += 1
             if patience is not None and wait >= patience: break
-    model.load_state_dict(torch.load(ckpt, weights_only=True))
-    if not checkpoint: ckpt.unlink(); ckpt.parent.rmdir()
+    if validate: model.load_state_dict(torch.load(ckpt, weights_only=True))
+    elif checkpoint:
+        with atomic_write(ckpt, 'wb') as f: torch.save(model.state_dict(), f)
+    if not checkpoint: ckpt.unlink(missing_ok=True); ckpt.parent.rmdir()
     return model, pd.DataFrame(history)
 
 # %% ../nbs/04_speech.ipynb #b444a744
@@ -479,6 +494,16 @@ def pooled(X):
 def logreg_baseline(C:float=1.0):
     "Standardise, then multinomial logistic regression (for `pooled` features)."
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+
+def tuned_logreg(P, y, groups,               # pooled features, labels and the speaker of each row
+                 Cs=(0.03, 0.1, 0.3, 1.0),   # inverse regularisation strengths to try
+                 n_splits:int=3):            # inner folds, grouped by speaker
+    "`logreg_baseline` with C chosen by UA in a speaker-grouped inner cross-validation (`GridSearchCV`), refitted on all rows."
+    groups = np.asarray(groups)
+    n = len(np.unique(groups))
+    if n < n_splits: raise ValueError(f"groups holds {n} speaker(s); the inner cross-validation needs at least n_splits={n_splits}")
+    gs = GridSearchCV(logreg_baseline(), {'logisticregression__C': list(Cs)}, cv=GroupKFold(n_splits), scoring='balanced_accuracy')
+    return gs.fit(P, y, groups=groups)
 
 # %% ../nbs/04_speech.ipynb #55aeb3a9
 def speaker_normalize(X:list,     # features, one `(layers, frames, dims)` tensor per clip
@@ -508,25 +533,27 @@ def cross_validate(df:pd.DataFrame,  # an `index_corpus` table
                    X:list,           # features, one tensor per row of `df`
                    folds:list,       # (train, test) row positions
                    models=('majority', 'logreg', 'cnn_lstm'),
-                   n_epochs:int=40, n_val_speakers:int=1, seed:int=0, **train_kw):
+                   n_epochs:int=40,
+                   n_val_speakers:int=0,  # CNN+LSTM: speakers per training fold held out to pick the epoch (0: keep the last)
+                   seed:int=0, **train_kw):
     "Per-fold WA/UA/F1 of each model ({model: {metric: [per fold]}}) and the summed confusion matrices."
     if len(X) != len(df): raise ValueError(f"X has {len(X)} clips but df has {len(df)} rows")
     bad = set(models) - {'majority', 'logreg', 'cnn_lstm'}
     if bad: raise ValueError(f"unknown models {sorted(bad)}; choose from majority, logreg, cnn_lstm")
     y = df.emotion.map({e: i for i, e in enumerate(EMOTIONS)}).to_numpy()
     if np.isnan(y.astype(float)).any(): raise ValueError(f"emotions must be among {EMOTIONS}")
-    P = pooled(X) if 'logreg' in models else None
+    P, spk = (pooled(X) if 'logreg' in models else None), df.speaker.to_numpy()
     res = {m: {'wa': [], 'ua': [], 'f1': []} for m in models}
     cms = {m: np.zeros((len(EMOTIONS), len(EMOTIONS)), int) for m in models}
     for k, (tr, te) in enumerate(progress(folds, desc='folds')):
         for m in models:
             if m == 'majority': pred = DummyClassifier().fit(P[tr] if P is not None else np.zeros((len(tr), 1)), y[tr]).predict(np.zeros((len(te), 1)))
-            elif m == 'logreg': pred = logreg_baseline().fit(P[tr], y[tr]).predict(P[te])
+            elif m == 'logreg': pred = tuned_logreg(P[tr], y[tr], spk[tr]).predict(P[te])
             else:
                 fit, val = _val_split(df.iloc[tr], n_val_speakers, seed + k)
                 fit, val = tr[fit], tr[val]
-                model, _ = train_model([X[i] for i in fit], y[fit], [X[i] for i in val], y[val],
-                                       n_epochs=n_epochs, seed=seed + k, **train_kw)
+                Xv, yv = ([X[i] for i in val], y[val]) if len(val) else (None, None)  # 0 validation speakers: keep the last epoch
+                model, _ = train_model([X[i] for i in fit], y[fit], Xv, yv, n_epochs=n_epochs, seed=seed + k, **train_kw)
                 pred = predict(model, [X[i] for i in te])
             for key, v in emotion_metrics(y[te], pred).items(): res[m][key].append(v)
             cms[m] += confusion_matrix(y[te], pred, labels=range(len(EMOTIONS)))
@@ -544,7 +571,8 @@ def run(out,              # folder for figures (the CLI writes metrics.json ther
         seed:int=0,
         n_speakers:int=None,     # voices in the corpus (default 30 if `full`, else 10)
         features:str='spectral', # 'spectral' (offline) or 'hubert' (needs the pretrained weights)
-        speaker_norm:bool=True):  # `speaker_normalize` the features (all models) before the folds
+        speaker_norm:bool=True,   # `speaker_normalize` the features (all models) before the folds
+        n_val_speakers:int=0):    # CNN+LSTM: validation speakers per fold that pick the epoch (0: train on all, keep the last)
     "Speaker-independent emotion recognition on the generated corpus; return (metrics, results table)."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     set_seed(seed)
@@ -558,20 +586,22 @@ def run(out,              # folder for figures (the CLI writes metrics.json ther
     n_random = 2  # the seed's random split, for comparison (2 folds keep the CPU time down)
     kw = dict(n_epochs=40 if full else 12, layers=layers)
     folds = speaker_folds(df, 5, seed)[:n_folds]
-    res, cms = cross_validate(df, X, folds, seed=seed, n_val_speakers=2 if full else 1, **kw)
+    res, cms = cross_validate(df, X, folds, seed=seed, n_val_speakers=n_val_speakers, **kw)
     rnd, _ = cross_validate(df, X, random_folds(df, 5, seed)[:n_random], models=('logreg', 'cnn_lstm'),
-                            seed=seed, n_val_speakers=2 if full else 1, **kw)
+                            seed=seed, n_val_speakers=n_val_speakers, **kw)
     save_fig(_plot_cm(cms['cnn_lstm'], 'CNN+LSTM, speaker-held-out folds'), out/'confusion_matrix.png')
     plt.close('all')
-    table = results_table({'majority': res['majority'], 'logreg (pooled)': res['logreg'], 'CNN+LSTM': res['cnn_lstm'],
+    table = results_table({'majority': res['majority'], 'logreg (pooled, C tuned)': res['logreg'], 'CNN+LSTM': res['cnn_lstm'],
                            'logreg, random folds': rnd['logreg'], 'CNN+LSTM, random folds (seed)': rnd['cnn_lstm']},
                           sort_by='ua', ascending=False)
     m = dict(ua_mean=np.mean(res['cnn_lstm']['ua']), ua_std=np.std(res['cnn_lstm']['ua'], ddof=1),
              wa_mean=np.mean(res['cnn_lstm']['wa']), f1_mean=np.mean(res['cnn_lstm']['f1']),
              ua_logreg=np.mean(res['logreg']['ua']), ua_majority=np.mean(res['majority']['ua']),
-             ua_random_split=np.mean(rnd['cnn_lstm']['ua']), ua_logreg_random_split=np.mean(rnd['logreg']['ua']), n_clips=len(df), n_speakers=df.speaker.nunique(),
+             ua_random_split=np.mean(rnd['cnn_lstm']['ua']), ua_logreg_random_split=np.mean(rnd['logreg']['ua']),
+             n_clips=len(df), n_speakers=df.speaker.nunique(),
              n_folds=n_folds, n_random_folds=n_random, features=frontend.name,
-             speaker_norm=speaker_norm)
+             speaker_norm=speaker_norm, n_val_speakers=n_val_speakers,
+             ua_folds=[float(v) for v in res['cnn_lstm']['ua']], ua_logreg_folds=[float(v) for v in res['logreg']['ua']])
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in m.items()}, table
 
 # %% ../nbs/04_speech.ipynb #86668c91

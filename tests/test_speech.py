@@ -93,7 +93,12 @@ def test_feature_cache_skips_forward_pass(tiny, tmp_path):
     b = S.extract_features(df.path, fe, cache_dir=tmp_path)
     assert fe.n_forward == n  # second extraction: cache only
     assert a[0].shape[0] == 3 and a[0].shape[2] == 40
-    assert all(torch.allclose(x, y, atol=0.05) for x, y in zip(a, b))
+    # the values do not depend on the cache: fresh, cached and uncached extractions are identical
+    c = S.extract_features(df.path, fe, cache=False)
+    assert all(torch.equal(x, y) and torch.equal(x, z) for x, y, z in zip(a, b, c))
+    assert all(x.dtype == torch.float32 and torch.equal(x, x.half().float()) for x in a)  # float16 values
+    d = S.extract_features(df.path, fe, batch_size=1, cache=False)
+    assert all(torch.equal(x, y) for x, y in zip(c, d))  # a clip's features do not depend on its batch
 
 
 def test_hubert_shapes_and_offline_error(tiny, monkeypatch):
@@ -102,6 +107,8 @@ def test_hubert_shapes_and_offline_error(tiny, monkeypatch):
     fe = S.HubertFeatures(ta.models.hubert_base(), name='random')
     h = S.extract_features(S.index_corpus(tiny).path[:2], fe, cache=False)
     assert h[0].shape[0] == 12 and h[0].shape[2] == 768
+    h1 = S.extract_features(S.index_corpus(tiny).path[:2], fe, batch_size=1, cache=False)
+    assert all(torch.equal(a, b) for a, b in zip(h, h1))  # padding in a batch does not reach any clip
     def offline(*a, **k): raise OSError("Name or service not known")
     monkeypatch.setattr(ta.pipelines.HUBERT_BASE, 'get_model', offline)
     with pytest.raises(RuntimeError, match="pretrained HuBERT-base weights"): S.HubertFeatures()
@@ -128,6 +135,22 @@ def test_model_collate_and_training(tmp_path):
     with pytest.raises(ValueError, match="layers must be"): S.EmotionCNNLSTM(3, 8, layers='avg')
 
 
+def test_training_without_validation(tmp_path):
+    g = torch.Generator().manual_seed(0)
+    X = [torch.randn(3, int(n), 8, generator=g) + (i % 2) for i, n in enumerate(torch.randint(5, 15, (16,), generator=g))]
+    y = np.arange(16) % 2
+    # no validation data: every epoch runs and the last epoch's weights come back (and go to the checkpoint)
+    model, hist = S.train_model(X, y, n_classes=2, n_epochs=3, checkpoint=tmp_path/'last.pt')
+    assert len(hist) == 3 and hist.val_ua.isna().all()
+    state = torch.load(tmp_path/'last.pt', weights_only=True)
+    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
+    with pytest.raises(ValueError, match="both X_val and y_val"): S.train_model(X, y, X[:4], None)
+    with pytest.raises(ValueError, match="patience needs validation"): S.train_model(X, y, patience=3)
+    # the same seed gives the same weights, with or without a checkpoint file
+    again, _ = S.train_model(X, y, n_classes=2, n_epochs=3)
+    assert all(torch.equal(again.state_dict()[k], v) for k, v in model.state_dict().items())
+
+
 def test_speaker_normalize():
     from sklearn.preprocessing import StandardScaler
     g = torch.Generator().manual_seed(0)
@@ -152,6 +175,24 @@ def test_metrics():
     with pytest.raises(ValueError, match="non-empty"): S.emotion_metrics([], [])
 
 
+def test_tuned_logreg_matches_a_plain_grid_search():
+    from sklearn.model_selection import GridSearchCV, GroupKFold
+    rng = np.random.default_rng(0)
+    y = np.arange(60) % 3
+    P = rng.normal(size=(60, 6)) + y[:, None] * np.linspace(0, 1, 6)
+    groups = np.repeat(np.arange(6), 10)
+    gs = S.tuned_logreg(P, y, groups)
+    assert gs.best_params_['logisticregression__C'] in (0.03, 0.1, 0.3, 1.0)
+    # one C: the same predictions as logreg_baseline with that C, refitted on all rows
+    one = S.tuned_logreg(P, y, groups, Cs=(0.1,))
+    assert (one.predict(P) == S.logreg_baseline(0.1).fit(P, y).predict(P)).all()
+    # the inner folds are grouped by speaker, as scikit-learn's own grid search with GroupKFold does it
+    ref = GridSearchCV(S.logreg_baseline(), {'logisticregression__C': [0.03, 0.1, 0.3, 1.0]}, cv=GroupKFold(3),
+                       scoring='balanced_accuracy').fit(P, y, groups=groups)
+    assert np.allclose(gs.cv_results_['mean_test_score'], ref.cv_results_['mean_test_score'])
+    with pytest.raises(ValueError, match="needs at least n_splits=3"): S.tuned_logreg(P[:20], y[:20], groups[:20])
+
+
 @needs_espeak
 def test_run_end_to_end(tmp_path):
     metrics, table = S.run(tmp_path, full=False, seed=0)
@@ -160,7 +201,7 @@ def test_run_end_to_end(tmp_path):
     assert metrics['n_clips'] == 100 and metrics['n_speakers'] == 10
     assert (tmp_path/'confusion_matrix.png').exists() and len(table) == 5
     json.dumps(metrics)
-    assert metrics['speaker_norm'] is True
+    assert metrics['speaker_norm'] is True and metrics['n_val_speakers'] == 0
     with pytest.raises(ValueError, match="features must be"): S.run(tmp_path, features='mfcc')
 
 
