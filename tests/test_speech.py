@@ -202,6 +202,8 @@ def test_run_end_to_end(tmp_path):
     assert (tmp_path/'confusion_matrix.png').exists() and len(table) == 5
     json.dumps(metrics)
     assert metrics['speaker_norm'] is True and metrics['n_val_speakers'] == 0
+    assert len(metrics['ua_folds']) == len(metrics['ua_logreg_folds']) == metrics['n_folds'] == 2
+    assert np.isclose(np.mean(metrics['ua_folds']), metrics['ua_mean'])
     with pytest.raises(ValueError, match="features must be"): S.run(tmp_path, features='mfcc')
 
 
