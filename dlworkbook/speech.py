@@ -542,6 +542,10 @@ def cross_validate(df:pd.DataFrame,  # an `index_corpus` table
     if bad: raise ValueError(f"unknown models {sorted(bad)}; choose from majority, logreg, cnn_lstm")
     y = df.emotion.map({e: i for i, e in enumerate(EMOTIONS)}).to_numpy()
     if np.isnan(y.astype(float)).any(): raise ValueError(f"emotions must be among {EMOTIONS}")
+    if 'cnn_lstm' in models:
+        n_spk = min(df.speaker.iloc[tr].nunique() for tr, _ in folds)
+        if not 0 <= n_val_speakers < n_spk:
+            raise ValueError(f"n_val_speakers must be in 0..{n_spk - 1} (a training fold has {n_spk} speakers), got {n_val_speakers}")
     P, spk = (pooled(X) if 'logreg' in models else None), df.speaker.to_numpy()
     res = {m: {'wa': [], 'ua': [], 'f1': []} for m in models}
     cms = {m: np.zeros((len(EMOTIONS), len(EMOTIONS)), int) for m in models}

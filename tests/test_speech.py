@@ -205,6 +205,7 @@ def test_run_end_to_end(tmp_path):
     assert len(metrics['ua_folds']) == len(metrics['ua_logreg_folds']) == metrics['n_folds'] == 2
     assert np.isclose(np.mean(metrics['ua_folds']), metrics['ua_mean'])
     with pytest.raises(ValueError, match="features must be"): S.run(tmp_path, features='mfcc')
+    with pytest.raises(ValueError, match=r"n_val_speakers must be in 0\.\.7"): S.run(tmp_path, n_val_speakers=8)
 
 
 def test_corpus_ceiling():
