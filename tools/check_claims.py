@@ -1,0 +1,408 @@
+#!/usr/bin/env python
+"""Check that every number in a notebook's prose is printed by one of its cells.
+
+    python tools/check_claims.py nbs                      # every notebook in nbs/ (the CI step)
+    python tools/check_claims.py nbs/01_tuning.ipynb      # one notebook
+    python tools/check_claims.py nbs --summary            # plus a count per notebook
+    python tools/check_claims.py nbs/01_tuning.ipynb --explain   # how each number was traced
+
+A *claim* is a number with a decimal point or a percent sign in a markdown cell (0.892, 18 %, 1,286.5, -0.019).
+Whole numbers without a percent sign (seeds, epochs, 1,800 clips, years) are not checked.
+
+A claim is *traced* when one of these holds:
+
+1. A number printed in the outputs of the notebook's code cells (stream text, text/plain, text/html tables,
+   text/markdown, text/latex) equals it after the prose's rounding: the claim is written with d decimals and
+   the printed value lies within half a unit of the d-th decimal (0.8917 traces 0.892 and 0.89, not 0.891).
+   Percentages convert both ways: a printed 0.18 traces "18 %", a printed 0.9747 traces "97.5 %", a printed
+   "18.0%" traces "18 %" and "0.18". A printed number counts as a percentage when its output line has a `%`.
+2. A float literal in the notebook's code (parsed with `tokenize`; numbers inside strings and comments and
+   integer literals do not count) equals it after rounding, e.g. a learning rate 0.005 (or 5e-3); a literal
+   0.08 traces "8 %".
+3. Linked notebooks: a block of markdown (a paragraph, a list item, a table row) that links to another notebook
+   (`01_tuning.ipynb`, or its page `tuning.html`) may also be traced by that notebook's outputs and literals.
+   This is how nbs/index.ipynb (and so README.md, generated from it) is checked: each row of its chapter table
+   is traced by the chapter it links to.
+4. Literature: the claim's sentence cites its source: it contains "et al.", a year in parentheses ("(2017)",
+   "(Hermans et al., 2017)", "(Smith and Lee 2019)"), an arXiv id or DOI, or a link to an external page
+   (http/https). Links to the project's own notebooks are not citations.
+
+Signs are ignored (a printed -0.019 traces "behind by 0.019" and "+0.019"): prose often puts the sign in words.
+Each side of "0.907 ± 0.008" and of a range "0.920–0.992" is a claim of its own.
+
+Not claims (left out before matching):
+- code: fenced code blocks and `inline code` (commands and identifiers, not results);
+- link targets, bare URLs, HTML tags and comments (the text of a link is checked);
+- versions: a number with two or more dots (2.4.14, 1.12.2020), a number followed by "+" (Python 3.10+),
+  and a number after "version", "Python", a package or licence name from VERSION_WORDS, or a pin operator
+  (==, >=, <=, ~=, !=), e.g. "joblib < 1.3", "torch==2.13.0", "CC BY-SA 3.0", "Apache-2.0";
+- section numbers: after "section", "§", "chapter", "figure"/"fig.", "table", "equation"/"eq.", "exercise",
+  "step", "part", or at the start of a heading ("## 2.1 Loss").
+Numbers in LaTeX math ($...$) ARE claims: a value in a formula is either a result (and must be printed) or a
+constant that the code also uses (and is traced as a literal).
+
+On failure it prints the notebook, the cell index and id, the number and its sentence, and exits with 1.
+Bad arguments (a missing path, a file that is not a notebook) exit with 2 and say which argument.
+Standard library only.
+"""
+import argparse, bisect, html, io, json, re, sys, tokenize
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numbers in prose
+
+_NUM_BODY = r'\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\.\d+|\d+'
+# not preceded by a word character, a dot or a comma (so "F1", "2.4.14" and "a,5" give nothing), not followed by
+# a digit, "_" or ".digit"; units may follow (25.8M, 3.5x). `sign` and `pct` are kept for the report.
+PROSE_NUM = re.compile(
+    r'(?<![\w.,])(?P<sign>[-+−±]?)(?P<num>' + _NUM_BODY + r')(?P<exp>[eE][-+−]?\d+)?'
+    r'(?![\d_]|\.\d)(?P<pct>[ \u00a0\u202f]?%)?')
+
+# Words after which a number is a version: "Python 3.11", "Keras 2.3", "joblib < 1.3", "CC BY-SA 3.0", "Apache-2.0"
+VERSION_WORDS = ('python', 'version', 'versions', 'release', 'keras', 'joblib', 'torch', 'pytorch', 'tensorflow',
+                 'numpy', 'scipy', 'pandas', 'sklearn', 'scikit-learn', 'matplotlib', 'nbdev', 'quarto', 'cuda',
+                 'jupyter', 'jupyterlab', 'torchaudio', 'statsmodels', 'imbalanced-learn', 'espeak', 'espeak ng',
+                 'ubuntu', 'debian', 'apache', 'gpl', 'lgpl', 'agpl', 'mit', 'bsd', 'by', 'by-sa', 'by-nc',
+                 'by-nc-sa', 'by-nd')
+_VERSION_BEFORE = re.compile(
+    r'(?:(?<![\w-])(?:' + '|'.join(re.escape(w) for w in VERSION_WORDS) + r')[\s-]*(?:==|>=|<=|~=|!=|<|>)?\s*v?'
+    r'|(?:==|>=|<=|~=|!=)\s*v?)$', re.I)
+_SECTION_BEFORE = re.compile(
+    r'(?:(?<!\w)(?:sections?|sec\.|chapters?|figures?|fig\.|figs\.|tables?|equations?|eqs?\.|exercises?|steps?'
+    r'|parts?)\s*|§\s*)$', re.I)
+_HEADING_START = re.compile(r'(?:^|\n)[ \t]*#{1,6}[ \t]+$')
+
+# Sentence ends: ".", "!" or "?" (optionally closing brackets/emphasis) then whitespace, not after an abbreviation
+_ABBREV = re.compile(r'(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bapprox|\bfig|\bfigs|\beq|\beqs|\betc|\bno|\bca|\bresp'
+                     r'|\bSec|\bsec|\bch|\bp|\bpp)$', re.I)
+_SENT_END = re.compile(r'[.!?][)\]*_"\'’”]*(?=\s)')
+
+# Citations: in the sentence's ORIGINAL text (links and ids included)
+_YEAR = r'(?:1[89]|20)\d\d[a-z]?'
+CITATION = re.compile(
+    r'\bet\s+al\.?'                                                   # Hermans et al.
+    r'|\((?:[A-Z][\w\'’-]+(?:\s+(?:et\s+al\.?|and|&)(?:\s+[A-Z][\w\'’-]+)?)?,?\s+)?' + _YEAR +
+    r'(?:[,;][^()]*)?\)'                                              # (2017), (Hermans et al., 2017)
+    r'|\barxiv:\s*\d{4}\.\d{4,5}|\bdoi:\s*10\.\d+/|\bdoi\.org/'       # arXiv:1703.07737, doi:10.1109/...
+    r'|\]\(\s*<?https?://|<https?://|(?<![(<\w])https?://', re.I)      # an external link or URL
+
+
+def _blank(text, spans):
+    "Replace every (start, end) span of `text` with spaces, newlines kept, so offsets stay the same."
+    chars = list(text)
+    for s, e in spans:
+        for i in range(s, e):
+            if chars[i] != '\n': chars[i] = ' '
+    return ''.join(chars)
+
+
+_MASKS = [
+    re.compile(r'(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$'),          # fenced code blocks
+    re.compile(r'(?s)(`+)(?!`).+?(?<!`)\1(?!`)'),                     # inline code
+    re.compile(r'(?s)<!--.*?-->'),                                    # HTML comments
+    re.compile(r'(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)'),  # link and image targets: [text](url)
+    re.compile(r'(?m)^[ \t]*\[[^\]]+\]:\s*\S+.*$'),                   # reference link definitions
+    re.compile(r'<https?://[^>]*>|https?://[^\s)>\]]+'),              # bare URLs
+    re.compile(r'\barxiv:\s*\d{4}\.\d{4,5}(?:v\d+)?|\bdoi:\s*10\.\d+/\S+', re.I),  # arXiv ids, DOIs
+    re.compile(r'</?[A-Za-z][^<>]*>'),                                # HTML tags (their text is kept)
+]
+
+
+def mask_markdown(text):
+    "`text` with code, link targets, URLs, ids and HTML tags blanked out (same length)."
+    for rx in _MASKS:
+        text = _blank(text, [m.span() for m in rx.finditer(text)])
+    return text
+
+
+def blocks(masked):
+    "(start, end) of each block: a paragraph, a list item, a table row or a heading."
+    starts = {0}
+    for m in re.finditer(r'\n', masked):
+        nxt = masked[m.end():]
+        line = nxt.split('\n', 1)[0]
+        if not line.strip() or re.match(r'[ \t]*(?:[|#>]|[-*+][ \t]|\d+[.)][ \t])', line): starts.add(m.end())
+        prev_line = masked[:m.start()].rsplit('\n', 1)[-1]
+        if not prev_line.strip() or prev_line.lstrip().startswith(('|', '#')): starts.add(m.end())
+    starts = sorted(starts)
+    return [(s, e) for s, e in zip(starts, starts[1:] + [len(masked)]) if masked[s:e].strip()]
+
+
+def sentences(masked, start, end):
+    "(start, end) of each sentence in masked[start:end]; the cells of a table row are separate sentences."
+    cuts = [start]
+    for m in _SENT_END.finditer(masked, start, end):
+        if m.group()[0] == '.' and _ABBREV.search(masked[max(start, m.start() - 8):m.start()]): continue
+        cuts.append(m.end())
+    for m in re.finditer(r'\s\|\s', masked[start:end]): cuts.append(start + m.start() + 1)
+    cuts = sorted(set(cuts)) + [end]
+    return [(s, e) for s, e in zip(cuts, cuts[1:]) if masked[s:e].strip()]
+
+
+def _decimal(num, exp=''):
+    try: return Decimal(num.replace(',', '') + (exp or '').replace('−', '-'))
+    except InvalidOperation: return None
+
+
+def prose_numbers(text):
+    """The claims in markdown `text`: dicts with the number as written (`text`), its value `value` (a Decimal,
+    a fraction of 1 not converted), `pct`, the span, and the sentence and block spans. Versions, section numbers,
+    code and link targets are left out (see the module docstring)."""
+    masked = mask_markdown(text)
+    out = []
+    for bs, be in blocks(masked):
+        sents = sentences(masked, bs, be)
+        for m in PROSE_NUM.finditer(masked, bs, be):
+            num, exp, pct = m.group('num'), m.group('exp'), bool(m.group('pct'))
+            if '.' not in num and not pct: continue
+            before = masked[max(0, m.start() - 40):m.start()]
+            after = masked[m.end():m.end() + 2]
+            if after[:1] == '+' and not after[1:2].isdigit(): continue       # Python 3.10+
+            if _VERSION_BEFORE.search(before) or _SECTION_BEFORE.search(before): continue
+            if _HEADING_START.search(masked[max(0, m.start() - 12):m.start()] if m.start() >= 12
+                                     else '\n' + masked[:m.start()]): continue
+            value = _decimal(num, exp)
+            if value is None: continue
+            ss, se = next(((s, e) for s, e in sents if s <= m.start() < e), (bs, be))
+            out.append(dict(text=m.group().strip(), num=num + (exp or ''), value=abs(value), pct=pct,
+                            span=m.span(), sentence=(ss, se), block=(bs, be)))
+    return out
+
+
+def tolerance(value_text):
+    "Half a unit of the last written decimal: 0.892 -> 0.0005, 18 -> 0.5, 1.5e-3 -> 0.00005."
+    d = _decimal(value_text.split('e')[0].split('E')[0], re.search(r'[eE].*$', value_text).group()
+                 if re.search(r'[eE]', value_text) else '')
+    return Decimal(5).scaleb(d.as_tuple().exponent - 1)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numbers printed by the cells, and literals in the code
+
+OUT_NUM = re.compile(r'(?<![\d.])(\d+(?:\.\d*)?|\.\d+)([eE][-+]?\d+)?')
+OUT_GROUPED = re.compile(r'(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])')
+
+
+def _html_text(s):
+    s = re.sub(r'(?is)<(style|script)\b.*?</\1\s*>', ' ', s)
+    s = re.sub(r'(?i)</tr\s*>|<br\s*/?>|</p\s*>|</h\d\s*>', '\n', s)
+    s = re.sub(r'<[^<>]*>', ' ', s)
+    return html.unescape(s)
+
+
+def output_texts(cell):
+    "The text a code cell printed or displayed."
+    for o in cell.get('outputs', []):
+        if o.get('output_type') == 'stream':
+            yield _join(o.get('text', ''))
+        elif o.get('output_type') in ('execute_result', 'display_data'):
+            data = o.get('data', {})
+            for mime in ('text/plain', 'text/markdown', 'text/latex'):
+                if mime in data: yield _join(data[mime])
+            if 'text/html' in data: yield _html_text(_join(data['text/html']))
+
+
+def output_numbers(text):
+    """(value, is_percent, is_integer, snippet) for each number in printed `text`; a number is a percentage when
+    its line has a %, an integer when printed without a decimal point or exponent."""
+    for line in text.split('\n'):
+        pct = '%' in line
+        seen = set()
+        for rx in (OUT_NUM, OUT_GROUPED):
+            for m in rx.finditer(line):
+                if m.span() in seen: continue
+                seen.add(m.span())
+                v = _decimal(m.group(1) if rx is OUT_NUM else m.group(), m.group(2) if rx is OUT_NUM else '')
+                if v is not None and v.is_finite():
+                    yield v, pct, not re.search(r'[.eE]', m.group()), line.strip()[:120]
+
+
+def code_literals(source):
+    """(value, snippet) for each float literal (0.005, 5e-3, 1.) in Python `source`. Integer literals are left
+    out: a seed 0 must not trace "0.000". IPython magics and shell lines are ignored."""
+    src = '\n'.join('' if l.lstrip().startswith(('%', '!')) else l for l in source.split('\n'))
+    try:
+        toks = [(t.string, t.line) for t in tokenize.generate_tokens(io.StringIO(src + '\n').readline)
+                if t.type == tokenize.NUMBER]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        code = re.sub(r'#[^\n]*|(["\'])(?:\\.|(?!\1).)*\1', ' ', src)
+        toks = [(m.group(), '') for m in re.finditer(r'(?<![\w.])\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?', code)]
+    for s, line in toks:
+        if s[-1:] in 'jJ' or s[:2].lower() in ('0x', '0o', '0b'): continue
+        v = _decimal(s.replace('_', ''))
+        if v is not None and ('.' in s or 'e' in s.lower()): yield v, line.strip()[:120]
+
+
+def _join(x): return ''.join(x) if isinstance(x, list) else (x or '')
+
+
+class Pool:
+    "The numbers one notebook prints (plain and percentages) and its code literals, sorted for range look-ups."
+    def __init__(self):
+        self.items = {'plain': [], 'pct': [], 'plain_int': [], 'pct_int': []}
+
+    def add(self, kind, value, where):
+        self.items[kind].append((abs(value), where))
+
+    def freeze(self):
+        for k in self.items: self.items[k].sort(key=lambda t: t[0])
+        self.keys = {k: [t[0] for t in v] for k, v in self.items.items()}
+        return self
+
+    def find(self, kind, lo, hi):
+        "The item of `kind` with lo <= value <= hi closest to the middle (outputs before literals), or None."
+        keys = self.keys[kind]
+        i, j = bisect.bisect_left(keys, lo), bisect.bisect_right(keys, hi)
+        if i == j: return None
+        mid = (lo + hi) / 2
+        return min(self.items[kind][i:j], key=lambda t: (abs(t[0] - mid), 'code literal' in t[1]))
+
+    def trace(self, value, tol, pct, decimals=True):
+        """How a claim of `value` ± `tol` (a percentage when `pct`) is printed or written, or None. Numbers printed
+        without a decimal point trace only whole percentages ("18 %" from a printed "18%"): a printed 0 or 1 says
+        nothing about a claim "0.000" or "1.0"."""
+        if pct:   # "18 %": a printed/literal 0.18, or a printed 18 on a line with %
+            return (self.find('plain', (value - tol) / 100, (value + tol) / 100)
+                    or self.find('pct', value - tol, value + tol)
+                    or (None if decimals else self.find('pct_int', value - tol, value + tol)))
+        return (self.find('plain', value - tol, value + tol) or self.find('pct', value - tol, value + tol)
+                or self.find('pct', (value - tol) * 100, (value + tol) * 100))
+
+
+def read_notebook(path):
+    try: nb = json.loads(Path(path).read_text(encoding='utf-8'))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path}: not a readable notebook ({e.__class__.__name__}: {e})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get('cells'), list):
+        raise ValueError(f"{path}: not a notebook (expected JSON with a 'cells' list)")
+    return nb
+
+
+def notebook_pool(nb, name):
+    pool = Pool()
+    for i, cell in enumerate(nb['cells']):
+        if cell.get('cell_type') != 'code': continue
+        for text in output_texts(cell):
+            for v, pct, is_int, snip in output_numbers(text):
+                pool.add(('pct' if pct else 'plain') + ('_int' if is_int else ''), v, f"{name} cell {i} output: {snip}")
+        for v, snip in code_literals(_join(cell.get('source', ''))):
+            pool.add('plain', v, f"{name} cell {i} code literal: {snip}")
+    return pool.freeze()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checking
+
+LINK_TARGET = re.compile(r'\]\(\s*<?([^()\s>]+?)>?(?:\s+"[^"]*")?\s*\)')
+
+
+def linked_notebooks(text, folder):
+    "Notebooks in `folder` that markdown `text` links to (`01_tuning.ipynb`, `tuning.html`, with #anchors)."
+    found = []
+    for m in LINK_TARGET.finditer(text):
+        target = m.group(1).split('#')[0].split('?')[0]
+        if re.match(r'[a-z]+:', target, re.I) or not target: continue
+        stem = Path(target).name
+        for ext in ('.ipynb', '.html', '.md'):
+            if stem.endswith(ext): stem = stem[:-len(ext)]; break
+        else: continue
+        for nb in sorted(folder.glob('*.ipynb')):
+            if nb.stem == stem or re.sub(r'^\d+[a-z]?_', '', nb.stem) == stem:
+                if nb not in found: found.append(nb)
+    return found
+
+
+class Checker:
+    def __init__(self):
+        self.pools = {}
+
+    def pool(self, path):
+        path = Path(path).resolve()
+        if path not in self.pools: self.pools[path] = notebook_pool(read_notebook(path), path.name)
+        return self.pools[path]
+
+    def check(self, path):
+        """Check notebook `path`: a list of result dicts, one per claim, with `traced` (how, or None), `cited`,
+        the cell index and id and the sentence."""
+        path = Path(path)
+        nb = read_notebook(path)
+        own = self.pool(path)
+        results = []
+        for i, cell in enumerate(nb['cells']):
+            if cell.get('cell_type') != 'markdown': continue
+            text = _join(cell.get('source', ''))
+            for c in prose_numbers(text):
+                sentence = ' '.join(text[slice(*c['sentence'])].split()).strip('| ')
+                block = text[slice(*c['block'])]
+                pools = [own] + [self.pool(p) for p in linked_notebooks(block, path.resolve().parent)
+                                 if p.resolve() != path.resolve()]
+                tol = tolerance(c['num'])
+                traced = next((t for t in (p.trace(c['value'], tol, c['pct'], '.' in c['num']) for p in pools)
+                               if t), None)
+                cited = not traced and bool(CITATION.search(sentence))
+                results.append(dict(notebook=str(path), cell=i, id=cell.get('id', ''), number=c['text'],
+                                    sentence=sentence, traced=traced[1] if traced else None, cited=cited))
+        return results
+
+
+def notebook_paths(args):
+    "Expand the command-line paths: a folder means its *.ipynb files (sorted); a missing path is an error."
+    out = []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            nbs = sorted(q for q in p.glob('*.ipynb') if not q.name.startswith(('.', '_')))
+            if not nbs: raise ValueError(f"paths: folder {a} has no .ipynb notebooks")
+            out += nbs
+        elif p.is_file():
+            if p.suffix != '.ipynb': raise ValueError(f"paths: {a} is not a notebook (expected a .ipynb file)")
+            out.append(p)
+        else: raise ValueError(f"paths: {a} does not exist (expected a .ipynb file or a folder of notebooks)")
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0] if __doc__ else None,
+                                 epilog="Rules: see the docstring of tools/check_claims.py.")
+    ap.add_argument('paths', nargs='*', default=['nbs'], help="notebooks or folders of notebooks (default: nbs)")
+    ap.add_argument('--summary', action='store_true', help="print the count of claims per notebook")
+    ap.add_argument('--explain', action='store_true', help="print how every claim was traced")
+    args = ap.parse_args(argv)
+    try:
+        paths = notebook_paths(args.paths)
+        checker = Checker()
+        per_nb = [(p, checker.check(p)) for p in paths]
+    except ValueError as e:
+        print(f"check_claims: {e}", file=sys.stderr)
+        return 2
+    failures = 0
+    for p, results in per_nb:
+        for r in results:
+            if r['traced'] or r['cited']:
+                if args.explain:
+                    how = r['traced'] or 'cited in its sentence'
+                    print(f"ok   {r['notebook']} cell {r['cell']}: {r['number']} <- {how}")
+                continue
+            failures += 1
+            cid = f" (id {r['id']})" if r['id'] else ''
+            print(f"{r['notebook']} cell {r['cell']}{cid}: {r['number']} is printed by no cell")
+            s = r['sentence']
+            print(f"    {s if len(s) <= 400 else s[:400] + ' …'}")
+    if args.summary:
+        print(f"\n{'notebook':32} {'claims':>6} {'printed':>7} {'cited':>5} {'failing':>7}")
+        for p, results in per_nb:
+            n_tr = sum(bool(r['traced']) for r in results)
+            n_ci = sum(r['cited'] for r in results)
+            print(f"{str(p):32} {len(results):6d} {n_tr:7d} {n_ci:5d} {len(results) - n_tr - n_ci:7d}")
+    n = sum(len(r) for _, r in per_nb)
+    if failures:
+        print(f"\nFAIL: {failures} of {n} numbers in the prose of {len(per_nb)} notebooks are printed by no cell "
+              "(print them from a cell, or cite the source in the same sentence)")
+        return 1
+    print(f"ok: all {n} numbers in the prose of {len(per_nb)} notebooks are printed by a cell or cited")
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
