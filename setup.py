@@ -46,6 +46,8 @@ setuptools.setup(
     ] + ['Programming Language :: Python :: ' + o
          for o in py_versions[py_versions.index(min_python):]],
     url=cfg['git_url'],
+    project_urls={'Source': cfg['git_url'],
+                  'Documentation': cfg['doc_host'].rstrip('/') + cfg['doc_baseurl']},
     packages=setuptools.find_packages(include=['dlworkbook', 'dlworkbook.*']),
     include_package_data=False,  # data files come through package_data below
     package_data={'dlworkbook': ['data/*']},
