@@ -31,15 +31,15 @@ Signs are ignored (a printed -0.019 traces "behind by 0.019" and "+0.019"): pros
 Each side of "0.907 ± 0.008" and of a range "0.920–0.992" is a claim of its own.
 
 Not claims (left out before matching):
-- code: fenced code blocks and `inline code` (commands and identifiers, not results);
 - link targets, bare URLs, HTML tags and comments (the text of a link is checked);
 - versions: a number with two or more dots (2.4.14, 1.12.2020), a number followed by "+" (Python 3.10+),
   and a number after "version", "Python", a package or licence name from VERSION_WORDS, or a pin operator
   (==, >=, <=, ~=, !=), e.g. "joblib < 1.3", "torch==2.13.0", "CC BY-SA 3.0", "Apache-2.0";
 - section numbers: after "section", "§", "chapter", "figure"/"fig.", "table", "equation"/"eq.", "exercise",
   "step", "part", or at the start of a heading ("## 2.1 Loss").
-Numbers in LaTeX math ($...$) ARE claims: a value in a formula is either a result (and must be printed) or a
-constant that the code also uses (and is traced as a literal).
+Numbers in `inline code`, in fenced code blocks and in LaTeX math ($...$) ARE claims, so that backticks cannot
+hide a result: a number there is either a result (and must be printed) or a value the notebook's code also uses
+(and is traced as a literal); versions in them (`torch==2.13.0`) are left out as anywhere else.
 
 On failure it prints the notebook, the cell index and id, the number and its sentence, and exits with 1.
 Bad arguments (a missing path, a file that is not a notebook) exit with 2 and say which argument.
@@ -63,8 +63,8 @@ PROSE_NUM = re.compile(
 VERSION_WORDS = ('python', 'version', 'versions', 'release', 'keras', 'joblib', 'torch', 'pytorch', 'tensorflow',
                  'numpy', 'scipy', 'pandas', 'sklearn', 'scikit-learn', 'matplotlib', 'nbdev', 'quarto', 'cuda',
                  'jupyter', 'jupyterlab', 'torchaudio', 'statsmodels', 'imbalanced-learn', 'espeak', 'espeak ng',
-                 'ubuntu', 'debian', 'apache', 'gpl', 'lgpl', 'agpl', 'mit', 'bsd', 'by', 'by-sa', 'by-nc',
-                 'by-nc-sa', 'by-nd')
+                 'ubuntu', 'debian', 'apache', 'gpl', 'lgpl', 'agpl', 'mit', 'bsd', 'cc by', 'cc by-sa',
+                 'cc by-nc', 'cc by-nc-sa', 'cc by-nd', 'cc0')
 _VERSION_BEFORE = re.compile(
     r'(?:(?<![\w-])(?:' + '|'.join(re.escape(w) for w in VERSION_WORDS) + r')[\s-]*(?:==|>=|<=|~=|!=|<|>)?\s*v?'
     r'|(?:==|>=|<=|~=|!=)\s*v?)$', re.I)
@@ -98,8 +98,7 @@ def _blank(text, spans):
 
 
 _MASKS = [
-    re.compile(r'(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$'),          # fenced code blocks
-    re.compile(r'(?s)(`+)(?!`).+?(?<!`)\1(?!`)'),                     # inline code
+    re.compile(r'(?m)^[ \t]*(?:```|~~~)[^\n]*$'),                     # the fence lines of code blocks
     re.compile(r'(?s)<!--.*?-->'),                                    # HTML comments
     re.compile(r'(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)'),  # link and image targets: [text](url)
     re.compile(r'(?m)^[ \t]*\[[^\]]+\]:\s*\S+.*$'),                   # reference link definitions
@@ -110,7 +109,7 @@ _MASKS = [
 
 
 def mask_markdown(text):
-    "`text` with code, link targets, URLs, ids and HTML tags blanked out (same length)."
+    "`text` with fence lines, link targets, URLs, ids and HTML tags blanked out (same length)."
     for rx in _MASKS:
         text = _blank(text, [m.span() for m in rx.finditer(text)])
     return text
@@ -220,8 +219,11 @@ def output_numbers(text):
 
 def code_literals(source):
     """(value, snippet) for each float literal (0.005, 5e-3, 1.) in Python `source`. Integer literals are left
-    out: a seed 0 must not trace "0.000". IPython magics and shell lines are ignored."""
-    src = '\n'.join('' if l.lstrip().startswith(('%', '!')) else l for l in source.split('\n'))
+    out: a seed 0 must not trace "0.000". Line magics are stripped (`%time fit(0.5)`); cell magics and shell
+    lines are ignored."""
+    # `%time f(0.5)` keeps `f(0.5)`; cell magics (`%%time`) and shell lines (`!pip ...`) are dropped
+    lines = [re.sub(r'^\s*%(?!%)\w+\s*', '', l) for l in source.split('\n')]
+    src = '\n'.join('' if l.lstrip().startswith(('%%', '!')) else l for l in lines)
     try:
         toks = [(t.string, t.line) for t in tokenize.generate_tokens(io.StringIO(src + '\n').readline)
                 if t.type == tokenize.NUMBER]
