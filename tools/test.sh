@@ -2,10 +2,11 @@
 # Quick start, command 2: install, then run every check CI runs:
 #   1. notebooks clean and in sync with the package (nbdev_clean / nbdev_export change no tracked file)
 #   2. nbdev_test (default flags: `#| slow` cells skipped)
-#   3. pytest tests: the installed package, the CLI, and the docs site built offline (tests/test_docs.py runs
+#   3. claims: every number in the notebooks' prose is printed by a cell (tools/check_claims.py)
+#   4. pytest tests: the installed package, the CLI, and the docs site built offline (tests/test_docs.py runs
 #      tools/build_docs.py: a page per notebook, titles, figures, no tracebacks, every internal link resolves)
-#   4. README.md in sync with nbs/index.ipynb (the docs build regenerates it)
-#   5. screenshots of every page in headless Chromium, when Chromium is installed
+#   5. README.md in sync with nbs/index.ipynb (the docs build regenerates it)
+#   6. screenshots of every page in headless Chromium, when Chromium is installed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -21,7 +22,7 @@ unclean() {
   git status --porcelain -- nbs dlworkbook README.md settings.ini
 }
 
-step "1/5 notebooks clean and in sync with dlworkbook/"
+step "1/6 notebooks clean and in sync with dlworkbook/"
 before=$(unclean)
 nbdev_clean
 nbdev_export
@@ -34,15 +35,18 @@ if [ "$before" != "$after" ]; then
 fi
 echo "ok: nothing changed"
 
-step "2/5 nbdev_test"
+step "2/6 nbdev_test"
 t=$SECONDS
 nbdev_test --do_print --timing 2>&1 | quiet_tf
 echo "nbdev_test: $((SECONDS - t)) s"
 
-step "3/5 pytest tests (the package, the CLI, the docs site)"
+step "3/6 claims: every number in the prose is printed by a cell"
+python tools/check_claims.py nbs
+
+step "4/6 pytest tests (the package, the CLI, the docs site)"
 python -m pytest tests -q -p no:cacheprovider --durations=5
 
-step "4/5 README.md in sync with nbs/index.ipynb"
+step "5/6 README.md in sync with nbs/index.ipynb"
 [ -f _docs/index.html ] || python tools/build_docs.py --readme 2>&1 | quiet_tf
 if [ -n "$(git status --porcelain -- README.md)" ]; then
   echo "FAIL: README.md is out of date with nbs/index.ipynb; run python tools/build_docs.py --readme and commit it"
@@ -51,7 +55,7 @@ if [ -n "$(git status --porcelain -- README.md)" ]; then
 fi
 echo "ok"
 
-step "5/5 browser check"
+step "6/6 browser check"
 if command -v chromium >/dev/null 2>&1; then
   python tools/check_pages.py _docs --out _docs_screens
 else
