@@ -72,6 +72,10 @@ def test_sentences_and_blocks():
     assert got['0.7'] == 'Then 0.7!'
     blocks = {c['text']: text[slice(*c['block'])].strip() for c in cc.prose_numbers(text)}
     assert blocks['0.8'] == '- item 0.8' and blocks['0.9'] == '- item 0.9'
+    text = "- item 0.1\n  goes on 0.2\n| a | 0.3 |\n| b | 0.4 |\n## Head 0.5\nbody 0.6\nmore 0.7"
+    blocks = {c['text']: text[slice(*c['block'])].strip() for c in cc.prose_numbers(text)}
+    assert blocks['0.2'] == '- item 0.1\n  goes on 0.2' and blocks['0.3'] == '| a | 0.3 |'
+    assert blocks['0.5'] == '## Head 0.5' and blocks['0.7'] == 'body 0.6\nmore 0.7'
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ _VERSION_BEFORE = re.compile(
 _SECTION_BEFORE = re.compile(
     r'(?:(?<!\w)(?:sections?|sec\.|chapters?|figures?|fig\.|figs\.|tables?|equations?|eqs?\.|exercises?|steps?'
     r'|parts?)\s*|§\s*)$', re.I)
-_HEADING_START = re.compile(r'(?:^|\n)[ \t]*#{1,6}[ \t]+$')
+_HEADING_START = re.compile(r'[ \t]*#{1,6}[ \t]+')
 
 # Sentence ends: ".", "!" or "?" (optionally closing brackets/emphasis) then whitespace, not after an abbreviation
 _ABBREV = re.compile(r'(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bapprox|\bfig|\bfigs|\beq|\beqs|\betc|\bno|\bca|\bresp'
@@ -115,16 +115,17 @@ def mask_markdown(text):
     return text
 
 
+_BLOCK_START = re.compile(r'[ \t]*(?:[|#>]|[-*+][ \t]|\d+[.)][ \t])')
+
+
 def blocks(masked):
-    "(start, end) of each block: a paragraph, a list item, a table row or a heading."
-    starts = {0}
-    for m in re.finditer(r'\n', masked):
-        nxt = masked[m.end():]
-        line = nxt.split('\n', 1)[0]
-        if not line.strip() or re.match(r'[ \t]*(?:[|#>]|[-*+][ \t]|\d+[.)][ \t])', line): starts.add(m.end())
-        prev_line = masked[:m.start()].rsplit('\n', 1)[-1]
-        if not prev_line.strip() or prev_line.lstrip().startswith(('|', '#')): starts.add(m.end())
-    starts = sorted(starts)
+    "(start, end) of each block: a paragraph, a list item (with its indented lines), a table row or a heading."
+    starts, pos, prev = [0], 0, None
+    for line in masked.split('\n'):
+        if prev is not None and (not line.strip() or not prev.strip() or _BLOCK_START.match(line)
+                                 or prev.lstrip().startswith(('|', '#'))):
+            starts.append(pos)
+        prev, pos = line, pos + len(line) + 1
     return [(s, e) for s, e in zip(starts, starts[1:] + [len(masked)]) if masked[s:e].strip()]
 
 
@@ -159,8 +160,7 @@ def prose_numbers(text):
             after = masked[m.end():m.end() + 2]
             if after[:1] == '+' and not after[1:2].isdigit(): continue       # Python 3.10+
             if _VERSION_BEFORE.search(before) or _SECTION_BEFORE.search(before): continue
-            if _HEADING_START.search(masked[max(0, m.start() - 12):m.start()] if m.start() >= 12
-                                     else '\n' + masked[:m.start()]): continue
+            if _HEADING_START.fullmatch(masked[masked.rfind('\n', 0, m.start()) + 1:m.start()]): continue
             value = _decimal(num, exp)
             if value is None: continue
             ss, se = next(((s, e) for s, e in sents if s <= m.start() < e), (bs, be))
@@ -171,9 +171,7 @@ def prose_numbers(text):
 
 def tolerance(value_text):
     "Half a unit of the last written decimal: 0.892 -> 0.0005, 18 -> 0.5, 1.5e-3 -> 0.00005."
-    d = _decimal(value_text.split('e')[0].split('E')[0], re.search(r'[eE].*$', value_text).group()
-                 if re.search(r'[eE]', value_text) else '')
-    return Decimal(5).scaleb(d.as_tuple().exponent - 1)
+    return Decimal(5).scaleb(_decimal(value_text).as_tuple().exponent - 1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
