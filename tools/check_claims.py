@@ -7,7 +7,7 @@
     python tools/check_claims.py nbs/01_tuning.ipynb --explain   # how each number was traced
 
 A *claim* is a number with a decimal point or a percent sign in a markdown cell (0.892, 18 %, 1,286.5, -0.019).
-Whole numbers without a percent sign (seeds, epochs, 1,800 clips, years) are not checked.
+Whole numbers without a percent sign (seeds, epochs, 1,800 clips, years, dates such as 2017-03-01) are not checked.
 
 A claim is *traced* when one of these holds:
 
@@ -16,6 +16,8 @@ A claim is *traced* when one of these holds:
    the printed value lies within half a unit of the d-th decimal (0.8917 traces 0.892 and 0.89, not 0.891).
    Percentages convert both ways: a printed 0.18 traces "18 %", a printed 0.9747 traces "97.5 %", a printed
    "18.0%" traces "18 %" and "0.18". A printed number counts as a percentage when its output line has a `%`.
+   A claim with a decimal point needs a printed number with a decimal point: a printed 0 or 1 (a seed, a
+   count) does not trace "0.000" or "1.0". Error messages and images are not outputs.
 2. A float literal in the notebook's code (parsed with `tokenize`; numbers inside strings and comments and
    integer literals do not count) equals it after rounding, e.g. a learning rate 0.005 (or 5e-3); a literal
    0.08 traces "8 %".
