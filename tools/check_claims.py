@@ -65,6 +65,7 @@ PROSE_NUM = re.compile(
 VERSION_WORDS = ('python', 'version', 'versions', 'release', 'keras', 'joblib', 'torch', 'pytorch', 'tensorflow',
                  'numpy', 'scipy', 'pandas', 'sklearn', 'scikit-learn', 'matplotlib', 'nbdev', 'quarto', 'cuda',
                  'jupyter', 'jupyterlab', 'torchaudio', 'statsmodels', 'imbalanced-learn', 'espeak', 'espeak ng',
+                 'execnb', 'fastcore', 'optuna', 'keras-tuner', 'mlxtend', 'soundfile', 'pip', 'node', 'katex',
                  'ubuntu', 'debian', 'apache', 'gpl', 'lgpl', 'agpl', 'mit', 'bsd', 'cc by', 'cc by-sa',
                  'cc by-nc', 'cc by-nc-sa', 'cc by-nd', 'cc0')
 _VERSION_BEFORE = re.compile(
