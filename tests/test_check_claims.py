@@ -203,7 +203,8 @@ def test_a_citation_covers_only_its_own_sentence(tmp_path):
     ('Hermans (2017) report 0.9.', True), ('(Smith and Lee 2019) 0.9.', True), ('as arXiv:1703.07737 says 0.9.', True),
     ('the [paper](https://arxiv.org/abs/1703.07737) says 0.9.', True), ('see <https://x.org> 0.9.', True),
     ('the [chapter](01_tuning.ipynb) says 0.9.', False), ('months (96, up to December 1956) 0.9.', False),
-    ('it reports 0.9 in 2017.', False),
+    ('it reports 0.9 in 2017.', False), ('the data (December 1956) give 0.9.', False), ('(Dec 1956) 0.9', False),
+    ('(Marchetti 2016) 0.9', True),
 ])
 def test_citation_patterns(sentence, cited):
     assert bool(cc.CITATION.search(sentence)) is cited

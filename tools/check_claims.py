@@ -83,9 +83,11 @@ _SENT_END = re.compile(r'[.!?][)\]*_"\'’”]*(?=\s)')
 
 # Citations: in the sentence's ORIGINAL text (links and ids included)
 _YEAR = r'(?:1[89]|20)\d\d[a-z]?'
+_MONTHS = (r'(?:January|February|March|April|May|June|July|August|September|October|November|December'
+           r'|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s')      # "(December 1956)" is a date
 CITATION = re.compile(
     r'\bet\s+al\.?'                                                   # Hermans et al.
-    r'|\((?:[A-Z][\w\'’-]+(?:\s+(?:et\s+al\.?|and|&)(?:\s+[A-Z][\w\'’-]+)?)?,?\s+)?' + _YEAR +
+    r'|\((?:(?!' + _MONTHS + r')[A-Z][\w\'’-]+(?:\s+(?:et\s+al\.?|and|&)(?:\s+[A-Z][\w\'’-]+)?)?,?\s+)?' + _YEAR +
     r'(?:[,;][^()]*)?\)'                                              # (2017), (Hermans et al., 2017)
     r'|\barxiv:\s*\d{4}\.\d{4,5}|\bdoi:\s*10\.\d+/|\bdoi\.org/'       # arXiv:1703.07737, doi:10.1109/...
     r'|\]\(\s*<?https?://|<https?://|(?<![(<\w])https?://', re.I)      # an external link or URL
