@@ -26,8 +26,9 @@ A claim is *traced* when one of these holds:
    This is how nbs/index.ipynb (and so README.md, generated from it) is checked: each row of its chapter table
    is traced by the chapter it links to.
 4. Literature: the claim's sentence cites its source: it contains "et al.", a year in parentheses ("(2017)",
-   "(Hermans et al., 2017)", "(Smith and Lee 2019)"), an arXiv id or DOI, or a link to an external page
-   (http/https). Links to the project's own notebooks are not citations.
+   "(Hermans et al., 2017)", "(Smith and Lee 2019)"; "(December 1956)" is a date), an arXiv id or DOI, or a
+   link to an external page (http/https). Links to the project's own notebooks are not citations. A citation
+   covers the numbers of its own sentence only.
 
 Signs are ignored (a printed -0.019 traces "behind by 0.019" and "+0.019"): prose often puts the sign in words.
 Each side of "0.907 ± 0.008" and of a range "0.920–0.992" is a claim of its own.
