@@ -187,6 +187,12 @@ OUT_NUM = re.compile(r'(?<![\d.])(\d+(?:\.\d*)?|\.\d+)([eE][-+]?\d+)?')
 OUT_GROUPED = re.compile(r'(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])')
 
 
+def _around(line, start, end, width=45):
+    "The text around line[start:end], with … where it is cut."
+    a, b = max(0, start - width), min(len(line), end + width)
+    return ('…' if a else '') + ' '.join(line[a:b].split()) + ('…' if b < len(line) else '')
+
+
 def _html_text(s):
     s = re.sub(r'(?is)<(style|script)\b.*?</\1\s*>', ' ', s)
     s = re.sub(r'(?i)</tr\s*>|<br\s*/?>|</p\s*>|</h\d\s*>', '\n', s)
@@ -218,7 +224,7 @@ def output_numbers(text):
                 seen.add(m.span())
                 v = _decimal(m.group(1) if rx is OUT_NUM else m.group(), m.group(2) if rx is OUT_NUM else '')
                 if v is not None and v.is_finite():
-                    yield v, pct, not re.search(r'[.eE]', m.group()), line.strip()[:120]
+                    yield v, pct, not re.search(r'[.eE]', m.group()), _around(line, *m.span())
 
 
 def code_literals(source):
@@ -257,12 +263,12 @@ class Pool:
         return self
 
     def find(self, kind, lo, hi):
-        "The item of `kind` with lo <= value <= hi closest to the middle (outputs before literals), or None."
+        "The item of `kind` with lo <= value <= hi: a printed one before a literal, then the closest, or None."
         keys = self.keys[kind]
         i, j = bisect.bisect_left(keys, lo), bisect.bisect_right(keys, hi)
         if i == j: return None
         mid = (lo + hi) / 2
-        return min(self.items[kind][i:j], key=lambda t: (abs(t[0] - mid), 'code literal' in t[1]))
+        return min(self.items[kind][i:j], key=lambda t: ('code literal' in t[1], abs(t[0] - mid)))
 
     def trace(self, value, tol, pct, decimals=True):
         """How a claim of `value` ± `tol` (a percentage when `pct`) is printed or written, or None. Numbers printed
