@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install, then run every check CI runs:
 #   1. notebooks clean and in sync with the package (nbdev_clean / nbdev_export change no tracked file)
-#   2. nbdev_test (default flags: `#| slow` cells skipped)
-#   3. claims: every number in the notebooks' prose is printed by a cell (tools/check_claims.py)
-#   4. pytest tests: the installed package, the CLI, and the docs site built offline (tests/test_docs.py runs
+#   2. links and workflows: Colab links, install cells and README install lines follow settings.ini
+#      (tools/sync_links.py --check); actionlint (with shellcheck) finds nothing in .github/workflows
+#   3. nbdev_test (default flags: `#| slow` cells skipped)
+#   4. claims: every number in the notebooks' prose is printed by a cell (tools/check_claims.py)
+#   5. pytest tests: the installed package, the CLI, and the docs site built offline (tests/test_docs.py runs
 #      tools/build_docs.py: a page per notebook, titles, figures, no tracebacks, every internal link resolves)
-#   5. README.md in sync with nbs/index.ipynb (the docs build regenerates it)
-#   6. screenshots of every page in headless Chromium, when Chromium is installed
+#   6. README.md in sync with nbs/index.ipynb (the docs build regenerates it)
+#   7. screenshots of every page in headless Chromium, when Chromium is installed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -22,7 +24,7 @@ unclean() {
   git status --porcelain -- nbs dlworkbook README.md settings.ini
 }
 
-step "1/6 notebooks clean and in sync with dlworkbook/"
+step "1/7 notebooks clean and in sync with dlworkbook/"
 before=$(unclean)
 nbdev_clean
 nbdev_export
@@ -35,18 +37,24 @@ if [ "$before" != "$after" ]; then
 fi
 echo "ok: nothing changed"
 
-step "2/6 nbdev_test"
+step "2/7 links and workflows follow settings.ini and pass actionlint"
+python tools/sync_links.py --check
+command -v shellcheck >/dev/null 2>&1 || echo "note: shellcheck is not installed, so actionlint skips the run: steps"
+actionlint
+echo "ok: actionlint found nothing in .github/workflows"
+
+step "3/7 nbdev_test"
 t=$SECONDS
 nbdev_test --do_print --timing 2>&1 | quiet_tf
 echo "nbdev_test: $((SECONDS - t)) s"
 
-step "3/6 claims: every number in the prose is printed by a cell"
+step "4/7 claims: every number in the prose is printed by a cell"
 python tools/check_claims.py nbs
 
-step "4/6 pytest tests (the package, the CLI, the docs site)"
+step "5/7 pytest tests (the package, the CLI, the docs site)"
 python -m pytest tests -q -p no:cacheprovider --durations=5
 
-step "5/6 README.md in sync with nbs/index.ipynb"
+step "6/7 README.md in sync with nbs/index.ipynb"
 [ -f _docs/index.html ] || python tools/build_docs.py --readme 2>&1 | quiet_tf
 if [ -n "$(git status --porcelain -- README.md)" ]; then
   echo "FAIL: README.md is out of date with nbs/index.ipynb; run python tools/build_docs.py --readme and commit it"
@@ -55,7 +63,7 @@ if [ -n "$(git status --porcelain -- README.md)" ]; then
 fi
 echo "ok"
 
-step "6/6 browser check"
+step "7/7 browser check"
 if command -v chromium >/dev/null 2>&1; then
   python tools/check_pages.py _docs --out _docs_screens
 else
