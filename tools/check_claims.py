@@ -347,14 +347,15 @@ class Checker:
             for c in prose_numbers(text):
                 sentence = ' '.join(text[slice(*c['sentence'])].split()).strip('| ')
                 block = text[slice(*c['block'])]
-                pools = [own] + [self.pool(p) for p in linked_notebooks(block, path.resolve().parent)
-                                 if p.resolve() != path.resolve()]
+                linked = [p for p in linked_notebooks(block, path.resolve().parent) if p.resolve() != path.resolve()]
+                pools = [own] + [self.pool(p) for p in linked]
                 tol = tolerance(c['num'])
                 traced = next((t for t in (p.trace(c['value'], tol, c['pct'], '.' in c['num']) for p in pools)
                                if t), None)
                 cited = not traced and bool(CITATION.search(sentence))
                 results.append(dict(notebook=str(path), cell=i, id=cell.get('id', ''), number=c['text'],
-                                    sentence=sentence, traced=traced[1] if traced else None, cited=cited))
+                                    sentence=sentence, traced=traced[1] if traced else None, cited=cited,
+                                    linked=[p.name for p in linked]))
         return results
 
 
@@ -398,7 +399,8 @@ def main(argv=None):
                 continue
             failures += 1
             cid = f" (id {r['id']})" if r['id'] else ''
-            print(f"{r['notebook']} cell {r['cell']}{cid}: {r['number']} is printed by no cell")
+            also = f" (nor by {', '.join(r['linked'])}, which the same row or paragraph links)" if r['linked'] else ''
+            print(f"{r['notebook']} cell {r['cell']}{cid}: {r['number']} is printed by no cell{also}")
             s = r['sentence']
             print(f"    {s if len(s) <= 400 else s[:400] + ' …'}")
     if args.summary:
