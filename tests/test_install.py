@@ -1,9 +1,10 @@
 """The package as a student gets it: the wheel built from the repository, installed into a fresh environment,
-run from another folder (not the editable install the other tests use). Also: the sdist builds.
+run from another folder (not the editable install the other tests use). Also: the sdist builds, and
+tools/install.sh picks the torch build a machine needs.
 
 Nothing here downloads: the wheel is built without build isolation (with this environment's setuptools), and
 the fresh environment gets the dependencies (numpy, torch, ...) from this one through a `.pth` file, while the
-wheel itself is the only copy of `dlworkbook` on its path. Set DLWORKBOOK_SKIP_INSTALL_TEST=1 to skip (~30 s).
+wheel itself is the only copy of `dlworkbook` on its path. Set DLWORKBOOK_SKIP_INSTALL_TEST=1 to skip (~40 s).
 """
 import os, shutil, subprocess, sys, sysconfig, venv
 from pathlib import Path
@@ -65,3 +66,43 @@ def test_sdist_builds(src, tmp_path):
     names = tarfile.open(sdist).getnames()
     for f in ('settings.ini', 'LICENSE', 'README.md', 'dlworkbook/data/airline.csv', 'dlworkbook/cli.py'):
         assert any(n.endswith('/' + f) for n in names), f
+
+
+def _torch_build(tmp_path, **env):
+    "What `bash tools/install.sh --torch-build` says, on a machine without pip settings (like a student's)."
+    path = f"{tmp_path/'bin'}:{ROOT/'.venv'/'bin'}:/usr/bin:/bin"
+    base = {k: v for k, v in os.environ.items() if not k.startswith('PIP_') and k != 'TORCH_INDEX_URL'}
+    r = _run('bash', ROOT/'tools'/'install.sh', '--torch-build',
+             env={**base, 'PATH': path, 'PIP_CONFIG_FILE': os.devnull, **env})
+    return r.stdout
+
+
+def _fake_torch_wheel(folder: Path):
+    "A minimal wheel named torch 2.13.0, for pip to find in a local folder (it is never installed)."
+    import zipfile
+    folder.mkdir()
+    info = 'torch-2.13.0.dist-info'
+    with zipfile.ZipFile(folder/'torch-2.13.0-py3-none-any.whl', 'w') as z:
+        z.writestr(f'{info}/METADATA', 'Metadata-Version: 2.1\nName: torch\nVersion: 2.13.0\n')
+        z.writestr(f'{info}/WHEEL', 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n')
+        z.writestr(f'{info}/RECORD', '')
+
+
+@pytest.mark.skipif(not (ROOT/'.venv'/'bin'/'python').exists(), reason='needs the .venv that tools/install.sh made')
+@pytest.mark.skipif(sys.platform != 'linux' or Path('/proc/driver/nvidia/version').exists()
+                    or shutil.which('nvidia-smi') is not None, reason='a Linux machine without an NVIDIA driver')
+def test_install_picks_the_torch_build(tmp_path):
+    (tmp_path/'bin').mkdir()
+    out = _torch_build(tmp_path)
+    assert 'the CPU build from https://download.pytorch.org/whl/cpu (no NVIDIA driver found)' in out, out
+    assert 'index: https://download.pytorch.org/whl/cpu' in out
+    _fake_torch_wheel(tmp_path/'wheels')
+    out = _torch_build(tmp_path, PIP_FIND_LINKS=str(tmp_path/'wheels'))
+    assert 'a local wheel that pip finds without an index' in out and 'index: the default' in out, out
+    out = _torch_build(tmp_path, TORCH_INDEX_URL='https://example.invalid/simple')
+    assert 'index: https://example.invalid/simple' in out, out
+    out = _torch_build(tmp_path, TORCH_INDEX_URL='pypi')
+    assert 'PyPI (TORCH_INDEX_URL=pypi)' in out and 'index: the default' in out, out
+    smi = tmp_path/'bin'/'nvidia-smi'; smi.write_text('#!/bin/sh\nexit 0\n'); smi.chmod(0o755)
+    out = _torch_build(tmp_path)
+    assert "PyPI's CUDA build (an NVIDIA driver is present)" in out and 'index: the default' in out, out
