@@ -14,11 +14,6 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 TORCH_VERSION=2.13.0
 CPU_INDEX=https://download.pytorch.org/whl/cpu
-if [ ! -x .venv/bin/python ]; then
-  echo "== creating .venv with $($PY --version)"
-  "$PY" -m venv .venv
-fi
-. .venv/bin/activate
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # pip's notes about local mirror folders that do not exist are noise; its errors still show (and fail: pipefail)
 quiet_pip() { sed -E '/^WARNING: Location .* is ignored/d'; }
@@ -26,7 +21,7 @@ quiet_pip() { sed -E '/^WARNING: Location .* is ignored/d'; }
 has_nvidia_driver() { command -v nvidia-smi >/dev/null 2>&1 || [ -e /proc/driver/nvidia/version ]; }
 # pip resolves torch==X from a local wheel (find-links) without asking any index: no download, no network
 has_local_torch() {
-  pip install --dry-run --no-index --no-deps --ignore-installed -q "torch==$TORCH_VERSION" >/dev/null 2>&1
+  "$PIP_PY" -m pip install --dry-run --no-index --no-deps --ignore-installed -q "torch==$TORCH_VERSION" >/dev/null 2>&1
 }
 # Set `index` (the package index for torch; empty: pip's default) and `reason` (what to tell the user).
 choose_torch_index() {
@@ -42,9 +37,16 @@ choose_torch_index() {
   fi
 }
 
-if [ "${1:-}" = --torch-build ]; then  # only say which build a fresh install would pick
+if [ "${1:-}" = --torch-build ]; then  # only say which build a fresh install would pick; change nothing
+  if [ -x .venv/bin/python ]; then PIP_PY=.venv/bin/python; else PIP_PY=$PY; fi
   choose_torch_index; echo "torch build: $reason"; echo "index: ${index:-the default}"; exit 0
 fi
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+. .venv/bin/activate
+PIP_PY=python
 if ! python -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('$TORCH_VERSION') else 1)" 2>/dev/null; then
   choose_torch_index
   echo "== torch build: $reason"
