@@ -4,7 +4,7 @@
 # the CUDA one: several GB). Idempotent: a second run only checks. Used by tools/run.sh and tools/test.sh.
 #
 # Which torch build (printed as "== torch build: ..."):
-#   TORCH_INDEX_URL=URL     that package index (e.g. https://download.pytorch.org/whl/cu126 for CUDA 12.6)
+#   TORCH_INDEX_URL=URL     that package index (e.g. https://download.pytorch.org/whl/cuXXX, from pytorch.org)
 #   TORCH_INDEX_URL=pypi    PyPI's default build (CUDA on Linux, CPU on macOS and Windows)
 #   otherwise               a torch==2.13.0 wheel pip already finds without an index (a local wheel folder);
 #                           else PyPI's build when an NVIDIA driver is present; else, on Linux, the CPU build
