@@ -79,6 +79,24 @@ def test_sentences_and_blocks():
     assert blocks['0.5'] == '## Head 0.5' and blocks['0.7'] == 'body 0.6\nmore 0.7'
 
 
+@pytest.mark.parametrize('text,expr', [
+    ('micro-F1 ≈ 1/28 = 0.036 on 28 classes', '1/28'), ('$1/28 \\approx 0.036$', '1/28'),
+    ('AP = (1/1 + 0)/2 = 0.5.', '(1/1 + 0)/2'), ('so 3 × 0.25 = 0.75', '3 * 0.25'), ('231/1286 ≈ 18 %', '231/1286'),
+    ('x = 0.5', None), ('with R = 2, AP = 0.5', None), ('$e^{-0.1} \\approx 0.905$', None), ('1/0 = 0.5', None),
+])
+def test_arithmetic_before_a_claim(text, expr):
+    got = cc.prose_numbers(text)[-1]['arithmetic']
+    assert (got[0] if got else None) == expr
+
+
+def test_arithmetic_traces_a_claim_only_when_it_rounds_to_it(tmp_path):
+    nb = write_nb(tmp_path / 'a.ipynb', [('md', 'Chance is 1/28 ≈ 0.036, or 1/28 = 3.6 %. But 1/28 = 0.04 is fine and '
+                                               '1/28 = 0.037 is not.')])
+    rc, out, _ = run(nb, '--explain')
+    assert rc == 1 and out.count('is printed by no cell') == 1 and ': 0.037 is printed by no cell' in out
+    assert '0.036 <- the arithmetic written before it: 1/28' in out
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Rounding and matching
 

@@ -25,7 +25,10 @@ A claim is *traced* when one of these holds:
    (`01_tuning.ipynb`, or its page `tuning.html`) may also be traced by that notebook's outputs and literals.
    This is how nbs/index.ipynb (and so README.md, generated from it) is checked: each row of its chapter table
    is traced by the chapter it links to.
-4. Literature: the claim's sentence cites its source: it contains "et al.", a year in parentheses ("(2017)",
+4. Arithmetic in the prose: the claim follows "=", "≈" or "\\approx" after an expression of numbers and
+   + - * / ( ) that rounds to it: "1/28 = 0.036", "$1/28 \\approx 0.036$", "AP = (1/1 + 0)/2 = 0.5". The reader
+   can check it; the numbers inside the expression are claims of their own.
+5. Literature: the claim's sentence cites its source: it contains "et al.", a year in parentheses ("(2017)",
    "(Hermans et al., 2017)", "(Smith and Lee 2019)"; "(December 1956)" is a date), an arXiv id or DOI, or a
    link to an external page (http/https). Links to the project's own notebooks are not citations. A citation
    covers the numbers of its own sentence only.
@@ -48,7 +51,7 @@ On failure it prints the notebook, the cell index and id, the number and its sen
 Bad arguments (a missing path, a file that is not a notebook) exit with 2 and say which argument.
 Standard library only.
 """
-import argparse, bisect, html, io, json, re, sys, tokenize
+import argparse, ast, bisect, html, io, json, operator, re, sys, tokenize
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -151,6 +154,37 @@ def _decimal(num, exp=''):
     except InvalidOperation: return None
 
 
+# "1/28 = 0.036", "$1/28 \\approx 0.036$", "AP = (1/1 + 0)/2 = 0.5": arithmetic written out just before the claim
+_ARITH_BEFORE = re.compile(r'([\d.\s+\-−*/×·()]*[\d)])\s*(?:=|≈|\\approx|\\simeq)\s*$')
+_ARITH_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def _arith(node):
+    "The value of a parsed expression made only of numbers, + - * / and brackets (ValueError otherwise)."
+    if isinstance(node, ast.Expression): return _arith(node.body)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float): return Decimal(str(node.value))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _arith(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITH_OPS:
+        return _ARITH_OPS[type(node.op)](_arith(node.left), _arith(node.right))
+    raise ValueError('not plain arithmetic')
+
+
+def arithmetic_before(masked, start):
+    """(expression, value) of the arithmetic written right before position `start` and joined to it by =, ≈ or
+    \\approx ("1/28 = 0.036"), or None. The expression needs an operator: in "x = 0.5" nothing is computed."""
+    m = _ARITH_BEFORE.search(masked[max(0, start - 80):start])
+    if not m: return None
+    expr = m.group(1).replace('−', '-').replace('×', '*').replace('·', '*')
+    for k in range(len(expr)):      # the longest tail that is a whole expression: "AP = (1/1 + 0)/2" -> "(1/1 + 0)/2"
+        tail = expr[k:].strip()
+        if not tail or not re.search(r'\d\s*[-+*/]\s*[\d(]|\)\s*[-+*/]', tail): continue
+        try: return tail, _arith(ast.parse(tail, mode='eval'))
+        except (SyntaxError, ValueError, ZeroDivisionError, ArithmeticError): continue
+    return None
+
+
 def prose_numbers(text):
     """The claims in markdown `text`: dicts with the number as written (`text`), its value `value` (a Decimal,
     a fraction of 1 not converted), `pct`, the span, and the sentence and block spans. Versions, section numbers,
@@ -171,7 +205,8 @@ def prose_numbers(text):
             if value is None: continue
             ss, se = next(((s, e) for s, e in sents if s <= m.start() < e), (bs, be))
             out.append(dict(text=m.group().strip(), num=num + (exp or ''), value=abs(value), pct=pct,
-                            span=m.span(), sentence=(ss, se), block=(bs, be)))
+                            span=m.span(), sentence=(ss, se), block=(bs, be),
+                            arithmetic=arithmetic_before(masked, m.start())))
     return out
 
 
@@ -352,6 +387,10 @@ class Checker:
                 tol = tolerance(c['num'])
                 traced = next((t for t in (p.trace(c['value'], tol, c['pct'], '.' in c['num']) for p in pools)
                                if t), None)
+                if not traced and c['arithmetic']:
+                    expr, v = c['arithmetic']
+                    if any(abs(abs(v) * f - c['value']) <= tol for f in ((1, 100) if c['pct'] else (1,))):
+                        traced = (v, f"the arithmetic written before it: {expr}")
                 cited = not traced and bool(CITATION.search(sentence))
                 results.append(dict(notebook=str(path), cell=i, id=cell.get('id', ''), number=c['text'],
                                     sentence=sentence, traced=traced[1] if traced else None, cited=cited,
