@@ -443,7 +443,7 @@ def main(argv=None):
             s = r['sentence']
             print(f"    {s if len(s) <= 400 else s[:400] + ' …'}")
     if args.summary:
-        print(f"\n{'notebook':32} {'claims':>6} {'printed':>7} {'cited':>5} {'failing':>7}")
+        print(f"\n{'notebook':32} {'claims':>6} {'traced':>7} {'cited':>5} {'failing':>7}")
         for p, results in per_nb:
             n_tr = sum(bool(r['traced']) for r in results)
             n_ci = sum(r['cited'] for r in results)
