@@ -7,8 +7,9 @@
 #   4. claims: every number in the notebooks' prose is printed by a cell (tools/check_claims.py)
 #   5. pytest tests: the installed package, the CLI, and the docs site built offline (tests/test_docs.py runs
 #      tools/build_docs.py: a page per notebook, titles, figures, no tracebacks, every internal link resolves)
-#   6. README.md in sync with nbs/index.ipynb (the docs build regenerates it)
-#   7. screenshots of every page in headless Chromium, when Chromium is installed
+#   6. generated files in sync: README.md, nbs/sidebar.yml, the footer of nbs/_quarto.yml (the docs build writes them)
+#   7. the whole-page browser check, when Chromium is installed: every page at 1366 and 390 px, full-length
+#      screenshots in _docs_screens/ (tools/check_pages.py: raw TeX, overflow without scroll, broken images, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -54,11 +55,12 @@ python tools/check_claims.py nbs
 step "5/7 pytest tests (the package, the CLI, the docs site)"
 python -m pytest tests -q -p no:cacheprovider --durations=5
 
-step "6/7 README.md in sync with nbs/index.ipynb"
+step "6/7 generated files in sync: README.md (nbs/index.ipynb), nbs/sidebar.yml (titles), footer of nbs/_quarto.yml"
 [ -f _docs/index.html ] || python tools/build_docs.py --readme 2>&1 | quiet_tf
-if [ -n "$(git status --porcelain -- README.md)" ]; then
-  echo "FAIL: README.md is out of date with nbs/index.ipynb; run python tools/build_docs.py --readme and commit it"
-  git --no-pager diff -- README.md | head -40
+generated=(README.md nbs/sidebar.yml nbs/_quarto.yml)
+if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
+  echo "FAIL: generated files are out of date; run python tools/build_docs.py --readme and commit them"
+  git --no-pager diff -- "${generated[@]}" | head -40
   exit 1
 fi
 echo "ok"
