@@ -55,6 +55,13 @@ def test_glyph_data_split_by_class(data):
     assert data['X_train'].shape[1:] == (32, 32, 1) and data['X_train'].dtype == np.float32
     np.testing.assert_array_equal(glyph_data(n_classes=30, n_per_class=4, seed=0)['X_test'], data['X_test'])
 
+def test_twin_free_split_has_no_twins():
+    assert glyph_split(seed=0, split='twin-free')[1] == 0
+    (tr, va, te), n = glyph_split(seed=0, split='random')
+    assert n > 0
+    D = glyph_distances(glyph_alphabet())
+    assert (D[np.ix_(te, tr)].min(1) < TWIN_DIST).sum() == n
+
 def test_split_classes_errors():
     with pytest.raises(ValueError, match='too few'): split_classes(range(4))
     with pytest.raises(ValueError, match='duplicates'): split_classes([1, 1, 2, 3, 4, 5, 6, 7])
@@ -69,10 +76,10 @@ def test_class_folders_round_trip(tmp_path, data):
     assert as_dataset(str(tmp_path), size=20)[0].shape == (8, 20, 20, 1)
 
 def test_bad_images(tmp_path):
-    with pytest.raises(ValueError, match='mixed shapes'): as_images([np.zeros((8, 8)), np.zeros((9, 9))])
+    with pytest.raises(ValueError, match='different shapes'): as_images([np.zeros((8, 8)), np.zeros((9, 9))])
     with pytest.raises(ValueError, match='NaN'): as_images(np.full((1, 4, 4), np.nan))
     with pytest.raises(FileNotFoundError, match='nowhere'): load_class_folders(tmp_path/'nowhere')
-    with pytest.raises(ValueError, match='no class sub-folders'): load_class_folders(tmp_path)
+    with pytest.raises(ValueError, match='class sub-folder'): load_class_folders(tmp_path)
 
 
 # --- losses -------------------------------------------------------------------------------------------------
@@ -140,7 +147,7 @@ def test_sample_triplets_valid_and_seeded(data):
 def test_triplet_errors():
     with pytest.raises(ValueError, match='single example'): sample_triplets([0, 0, 1], 3)
     with pytest.raises(ValueError, match='two classes'): sample_triplets([0, 0, 0], 3)
-    with pytest.raises(ValueError, match='mixed shapes'): next(triplet_batches(([np.zeros((4, 4)), np.zeros((5, 5))], [0, 1])))
+    with pytest.raises(ValueError, match='different shapes'): next(triplet_batches(([np.zeros((4, 4)), np.zeros((5, 5))], [0, 1])))
     with pytest.raises(ValueError, match='P must be'): next(pk_batches([0, 0, 1, 1], P=5))
 
 def test_pk_batches(data):
@@ -176,20 +183,93 @@ def test_threshold_and_verification():
 # --- training and the CLI entry point -----------------------------------------------------------------------
 def test_train_modes_and_errors(data):
     tr = (data['X_train'], data['y_train'])
-    h = train_triplets(base_cnn(dims=8, width=8), tr, 'batch-hard', steps=3, batch_size=12, K=3, eval_every=3,
-                       val=(data['X_val'], data['y_val']))
-    assert list(h.columns) == ['loss', 'val_recall_at_1', 'spread'] and np.isfinite(h.values).all()
+    for mode, squared in [('batch-hard', True), ('batch-hard', False), ('random', True), ('batch-all', True)]:
+        h = train_triplets(base_cnn(dims=8, width=8), tr, mode, steps=3, batch_size=12, K=3, eval_every=3,
+                           val=(data['X_val'], data['y_val']), squared=squared)
+        assert list(h.columns) == ['loss', 'val_recall_at_1', 'spread'] and np.isfinite(h.values).all()
+        assert 0 <= h['spread'].iloc[-1] <= 1
     train_triplets(base_cnn(dims=8, width=8, head='sigmoid'), tr, 'lossless', steps=2, batch_size=12)
     with pytest.raises(ValueError, match="head='sigmoid'"): train_triplets(base_cnn(dims=8, width=8), tr, 'lossless', steps=1)
     with pytest.raises(ValueError, match='mode must be'): train_triplets(base_cnn(dims=8, width=8), tr, 'hardest', steps=1)
 
+def test_same_seed_same_batches_for_every_mined_recipe(data):
+    y = data['y_train']
+    a = [next(metric._mined_batches(data['X_train'], y, m, 5, 3, seed=4))[1][:, 0] for m in ('random', 'semi-hard')]
+    np.testing.assert_array_equal(a[0], a[1])
+
+def test_experiment_cache_gives_the_same_results(tmp_path, monkeypatch):
+    monkeypatch.setenv('DLWORKBOOK_DATA', str(tmp_path))
+    kw = dict(n_classes=30, n_per_class=4, steps=2, recipes=('batch-hard, plain distances',), seeds=(0, 1),
+              eval_every=2, cache=True)
+    r1, r2 = experiment(**kw), experiment(**kw)
+    assert r1['results'] == r2['results'] and len(list((tmp_path/'metric'/'runs').iterdir())) == 2
+    t = seed_table(r1['results'])
+    assert list(t.columns[:3]) == ['R@1', 'sd', 'SE'] and t.loc['batch-hard, plain distances', 'sd'] >= 0
+
 def test_run_tiny(tmp_path, monkeypatch):
-    monkeypatch.setattr(metric, 'QUICK', dict(n_classes=30, n_per_class=4, steps=4, modes=('random', 'semi-hard'), eval_every=2))
+    monkeypatch.setattr(metric, 'QUICK', dict(n_classes=30, n_per_class=4, steps=4, recipes=('batch-all', 'semi-hard'),
+                                              seeds=(0, 1), eval_every=2))
     m, table = run(tmp_path, full=False, seed=0)
-    for k in ('recall_at_1', 'recall_at_5', 'map_at_r', 'recall_at_1_pixels', 'recall_at_1_untrained', 'threshold',
-              'verification_accuracy', 'n_test_classes'):
-        assert k in m
-    assert m['n_test_classes'] == 6 and {'raw pixels (k-NN)', 'untrained base', 'semi-hard triplets'} <= set(table.index)
+    for k in ('recall_at_1', 'recall_at_1_std', 'recall_at_1_se', 'recall_at_5', 'map_at_r', 'recall_at_1_pixels',
+              'recall_at_1_untrained', 'recall_at_1_batch_all', 'recall_at_1_twin_free_split',
+              'n_test_classes_with_train_twin', 'n_test_classes_with_train_twin_random_split', 'verification_accuracy'):
+        assert k in m, k
+    assert m['n_test_classes_with_train_twin'] == 0 and m['n_seeds'] == 2
+    assert {'raw pixels (k-NN)', 'untrained base', 'semi-hard', 'batch-all'} == set(table.index)
     assert {p.name for p in tmp_path.glob('*.png')} == {'gallery.png', 'projection.png', 'training.png'}
     from dlworkbook.core import write_metrics
     json.dumps(write_metrics(tmp_path/'metrics.json', m))
+
+
+# --- checked against pytorch-metric-learning ----------------------------------------------------------------
+def _pml():
+    pytest.importorskip('pytorch_metric_learning')
+    import torch
+    return torch
+
+def test_retrieval_matches_pml_accuracy_calculator():
+    torch = _pml()
+    from pytorch_metric_learning.utils.accuracy_calculator import AccuracyCalculator
+    from pytorch_metric_learning.utils.inference import CustomKNN
+    from pytorch_metric_learning.distances import LpDistance
+
+    class Calc(AccuracyCalculator):   # PML's documented way to add a metric: a calculate_* method on the kNN labels
+        def calculate_recall_at_5(self, knn_labels, query_labels, **kwargs):
+            return (knn_labels[:, :5] == query_labels[:, None]).any(1).double().mean().item()
+        def requires_knn(self): return super().requires_knn() + ['recall_at_5']
+
+    calc = Calc(include=('precision_at_1', 'mean_average_precision_at_r', 'recall_at_5'), k='max_bin_count',
+                knn_func=CustomKNN(LpDistance(normalize_embeddings=False)), device=torch.device('cpu'))
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        y = np.repeat(np.arange(10), rng.integers(2, 9, 10))
+        E = rng.normal(size=(len(y), 6)) + 0.8 * rng.normal(size=(10, 6))[y]
+        ours = retrieval_metrics(E, y, ks=(1, 5))
+        ref = calc.get_accuracy(torch.tensor(E), torch.tensor(y))
+        assert ours['recall_at_1'] == pytest.approx(ref['precision_at_1'], abs=1e-9)
+        assert ours['map_at_r'] == pytest.approx(ref['mean_average_precision_at_r'], abs=1e-9)
+        assert ours['recall_at_5'] == pytest.approx(ref['recall_at_5'], abs=1e-9)
+
+@pytest.mark.parametrize('squared', [True, False])
+@pytest.mark.parametrize('seed', range(3))
+def test_mined_losses_match_pml(squared, seed):
+    torch = _pml()
+    from pytorch_metric_learning import losses, miners, reducers, distances
+    rng = np.random.default_rng(seed)
+    y = np.repeat(rng.permutation(8)[:6], 4)                            # a P×K batch: 6 classes × 4 images
+    E = rng.normal(size=(len(y), 8)).astype(np.float32); E /= np.linalg.norm(E, axis=1, keepdims=True)
+    Et, yt = torch.tensor(E), torch.tensor(y)
+    dist = distances.LpDistance(normalize_embeddings=False, power=2 if squared else 1)
+    mean_loss = losses.TripletMarginLoss(margin=0.2, distance=dist, reducer=reducers.MeanReducer())
+    # batch-hard: PML's BatchHardMiner, loss averaged over anchors
+    ref = mean_loss(Et, yt, miners.BatchHardMiner(distance=dist)(Et, yt)).item()
+    assert float(batch_hard_loss(0.2, squared)(y.astype(np.float32), E)) == pytest.approx(ref, abs=1e-5)
+    # batch-all: every triplet, averaged over those with a non-zero loss (PML's default reducer)
+    all_loss = losses.TripletMarginLoss(margin=0.2, distance=dist, reducer=reducers.AvgNonZeroReducer())
+    assert float(batch_all_loss(0.2, squared)(y.astype(np.float32), E)) == pytest.approx(all_loss(Et, yt).item(), abs=1e-5)
+    # random: the same triplets handed to PML's loss
+    neg = random_negatives(y, seed)
+    a, p = np.nonzero((y[:, None] == y[None]) & ~np.eye(len(y), dtype=bool))
+    ref = mean_loss(Et, yt, tuple(torch.tensor(v) for v in (a, p, neg[a, p]))).item()
+    yr = np.concatenate([y[:, None], neg], 1).astype(np.float32)
+    assert float(random_triplet_loss(0.2, squared)(yr, E)) == pytest.approx(ref, abs=1e-5)
