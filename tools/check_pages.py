@@ -41,7 +41,7 @@ CHECK_JS = r"""
   try { await document.fonts.ready; } catch (e) {}
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const out = {width: innerWidth, height: Math.max(document.documentElement.scrollHeight, document.body.scrollHeight),
-               problems: [], counts: {code: 0, code_scroll: 0, tables: 0, tables_scroll: 0, math: 0, images: 0}};
+               problems: [], counts: {code: 0, code_scroll: 0, tables: 0, tables_scroll: 0, math: 0, images: 0, figures: 0, captioned: 0}};
   const main = document.querySelector('main') || document.body;
   const Y = el => Math.round(el.getBoundingClientRect().top + scrollY);
   const add = (kind, el, detail) => out.problems.push({kind, y: el ? Y(el) : 0, detail: String(detail).replace(/\s+/g, ' ').trim().slice(0, 160)});
@@ -100,6 +100,9 @@ CHECK_JS = r"""
   const imgs = [...main.querySelectorAll('img')];
   out.counts.images = imgs.length;
   imgs.filter(i => i.complete && i.naturalWidth === 0).forEach(i => add('broken-image', i, i.getAttribute('src').slice(0, 100)));
+  const figs = imgs.filter(i => i.closest('.cell-output-display'));   // the figures cells draw
+  out.counts.figures = figs.length;
+  out.counts.captioned = figs.filter(i => { const f = i.closest('figure'); return f && f.querySelector('figcaption') && (i.alt || '').trim(); }).length;
   // -- things from the build machine, in the text a student sees
   const text = [...main.querySelectorAll('p, li, td, th, pre, h1, h2, h3, h4, blockquote, dd, dt, figcaption')].filter(el => !el.querySelector('p, li, pre, td'));
   const rules = [
@@ -279,7 +282,8 @@ def check_site(site: Path, out: Path | None = None, widths=WIDTHS, pages=None, a
                 k = f['counts']
                 row = dict(page=page.name, width=w, screens=round(f['height'] / (844 if w < PHONE else 768), 1),
                            code=k['code'], code_scroll=k['code_scroll'], tables=k['tables'], tables_scroll=k['tables_scroll'],
-                           math=k['math'], **{kind: 0 for kind in KINDS}, seconds=round(time.time() - t, 1))
+                           math=k['math'], figures=k['figures'], captioned=k['captioned'],
+                           **{kind: 0 for kind in KINDS}, seconds=round(time.time() - t, 1))
                 for p in f['problems']:
                     row[p['kind']] += 1
                     per_kind.setdefault(p['kind'], []).append({**p, 'page': page.name, 'width': w})
@@ -298,6 +302,7 @@ def summary_line(r):
     bad = ', '.join(f"{r[k]} {KINDS[k]}" for k in KINDS if r[k])
     return (f"{r['page']:<17} {r['width']:>4} px  {r['screens']:>5} screens  code {r['code_scroll']:>3}/{r['code']:<3} scroll  "
             f"tables {r['tables_scroll']:>2}/{r['tables']:<2} scroll  maths {r['math']:>3}  "
+            f"figures {r['captioned']:>2}/{r['figures']:<2} with caption+alt  "
             f"{'FAIL: ' + bad if bad else 'ok'}  ({r['seconds']} s)")
 
 
@@ -314,7 +319,8 @@ def main():
     site = Path(a.site)
     allow = json.loads(Path(a.allow).read_text()) if a.allow else {}
     t = time.time()
-    print(f"checking {site} at {a.widths} px (network blocked); columns: code blocks that scroll / all, tables, maths")
+    print(f"checking {site} at {a.widths} px (network blocked); per page: code blocks and tables wider than the column"
+          " (they scroll, with a shadow) / all, maths typeset, figures with a caption and alt text / all")
     rows, failing, allowed = check_site(site, None if a.no_screens else Path(a.out), [int(w) for w in a.widths.split(',')],
                                         [p for p in a.pages.split(',') if p], allow)
     if a.json: Path(a.json).write_text(json.dumps({'rows': rows, 'failing': failing, 'allowed': allowed}, indent=1))
