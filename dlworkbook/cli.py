@@ -131,6 +131,8 @@ def _run(p, args):
     if args.seed < 0: p.error(f"--seed must be a non-negative integer, got {args.seed}")
     if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
         p.error(f"--out {args.out} exists and is not a folder")
+    fw = [{'keras': 'Keras and TensorFlow', 'torch': 'PyTorch'}.get(f, f) for f in FRAMEWORKS.get(args.chapter, ())]
+    _say(f"loading chapter {args.chapter}" + (f" with {', '.join(fw)}" if fw else '') + "...")
     try:
         with quiet_native_stderr():  # import the chapter and its framework: TensorFlow's start-up lines
             chapter_runner(args.chapter)

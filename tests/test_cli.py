@@ -98,7 +98,8 @@ def test_a_failing_run_ends_in_one_line(fake_chapter, tmp_path, capsys, exc, cod
     err = capsys.readouterr().err
     last = err.strip().splitlines()[-1]
     assert last.startswith(text), err
-    assert 'Traceback' not in err and err.strip().splitlines()[0].startswith('dlworkbook: running chapter fake')
+    assert 'Traceback' not in err and err.splitlines()[:2] == ['dlworkbook: loading chapter fake...',
+                                                             'dlworkbook: running chapter fake (quick)...'], err
 
 
 def test_debug_shows_the_traceback(fake_chapter, tmp_path):
@@ -110,7 +111,8 @@ def test_debug_shows_the_traceback(fake_chapter, tmp_path):
 def test_start_and_done_lines(fake_chapter, tmp_path, capsys):
     assert main(['run', 'fake', '--out', str(tmp_path)]) == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == ['dlworkbook: running chapter fake (quick)...', 'dlworkbook: chapter fake done in 0 s']
+    assert err.splitlines() == ['dlworkbook: loading chapter fake...', 'dlworkbook: running chapter fake (quick)...',
+                                'dlworkbook: chapter fake done in 0 s']
     assert 'baseline' in out and json.loads((tmp_path/'metrics.json').read_text())['score'] == 0.5
     main(['run', 'fake', '--out', str(tmp_path)])
     assert f'(quick; the last quick run in {tmp_path} took 0 s)' in capsys.readouterr().err
@@ -157,7 +159,8 @@ def test_tensorflow_start_up_lines_are_held_back(tmp_path):
     out, err = p.communicate(timeout=300)
     assert p.returncode == 0, err
     assert not [l for l in (out + err).splitlines() if NOISE.search(l)], err
-    assert err.splitlines()[0] == 'dlworkbook: running chapter fake (quick)...', err
+    assert err.splitlines()[:2] == ['dlworkbook: loading chapter fake with Keras and TensorFlow...',
+                                    'dlworkbook: running chapter fake (quick)...'], err
 
 
 def test_tf_log_level_is_the_users_when_set():
