@@ -127,3 +127,29 @@ def test_allow_list_accepts_up_to_its_count(tmp_path):
     _, failing, _ = tool.check_site(tmp_path, None, widths=(1366,), allow={'index.html': {'raw-tex': 1}},
                                     log=lambda *a: None)
     assert {p['kind'] for p in failing} == {'raw-tex'}
+
+
+def _build_tool():
+    spec = importlib.util.spec_from_file_location('build_docs', ROOT/'tools'/'build_docs.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+
+def test_search_from_file_fails_until_the_index_is_a_script(tmp_path):
+    "smalldocs' search fetches search.json, which a file:// page cannot: the check says so; build_docs' fix works."
+    import smalldocs
+    libs = tmp_path/'site_libs'; libs.mkdir()
+    shutil.copy(Path(smalldocs.__file__).parent/'assets'/'smalldocs.js', libs/'smalldocs.js')
+    (tmp_path/'search.json').write_text('[{"title": "Tuning a classifier", "section": "", "text": "halving", '
+                                        '"href": "index.html"}]', encoding='utf-8')
+    box = ('<div class="smalldocs-search" id="quarto-search"><input type="search">'
+           '<div class="smalldocs-search-results dropdown-menu"></div></div>')
+    (tmp_path/'index.html').write_text(page(box).replace(
+        '</head>', '<meta name="smalldocs:offset" content="./"><script src="site_libs/smalldocs.js" defer></script></head>'),
+        encoding='utf-8')
+    tool = _tool()
+    _, failing, _ = tool.check_site(tmp_path, None, widths=(1366,), log=lambda *a: None)
+    assert 'search' in {p['kind'] for p in failing}
+    _build_tool().offline_search(tmp_path)
+    _, failing, _ = tool.check_site(tmp_path, None, widths=(1366,), log=lambda *a: None)
+    assert failing == [], failing

@@ -13,7 +13,8 @@ network blocked, as the offline site is read. The page fails when it shows:
   - things from the build machine: a "Downloading ..." line, a traceback, a home-directory path
     (/root/..., /home/<user>/..., ~/.cache/... printed by a cell), a library build string (2.11.1+cu132), or
     a printed dump (a stream output of more than 12 lines, or of more than 10 that reads like a log);
-  - no previous/next links (a page in the sidebar), or a blank screenshot.
+  - no previous/next links (a page in the sidebar), or a blank screenshot;
+  - a search (from index.html opened as a file) that finds nothing.
 It prints one summary line per page and width (the numbers chapter authors need), then every problem with
 the text it found, and writes full-length screenshots `<page>-<width>.png` into --out (look at them!).
 
@@ -27,13 +28,13 @@ WIDTHS = (1366, 390)
 PHONE = 600          # widths below this are emulated as a phone (touch, overlay scrollbars)
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
          '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
-         '--disable-default-apps', '--mute-audio', '--remote-debugging-pipe', '--allow-file-access-from-files']
+         '--disable-default-apps', '--mute-audio', '--remote-debugging-pipe']
 KINDS = {  # kind: what a student sees
     'raw-tex': 'raw TeX', 'overflow': 'wider than its column, no visible scroll', 'sideways': 'page scrolls sideways',
     'broken-image': 'broken image', 'downloading': '"Downloading" line', 'traceback': 'traceback',
     'home-path': 'home-directory path', 'build-string': 'library build string', 'long-log': 'printed dump (> 12 lines, or a log > 10)',
     'no-prev-next': 'no previous/next links', 'network': 'asks the network for', 'blank': 'blank page',
-    'js-error': 'script error'}
+    'js-error': 'script error', 'search': 'search finds nothing (opened as a file)'}
 
 # Runs in the page after it loaded; returns what it found as JSON. Kept in one place so the tests can seed defects.
 CHECK_JS = r"""
@@ -234,6 +235,45 @@ def check_page(c: Chromium, page: Path, width: int, png: Path | None):
         c.send('Target.closeTarget', targetId=tid)
 
 
+SEARCH_JS = r"""
+(async (q) => {
+  const i = document.querySelector('.smalldocs-search input, #quarto-search input');
+  if (!i) return 'no search box';
+  i.focus(); i.value = q; i.dispatchEvent(new Event('input'));
+  for (let t = 0; t < 40; t++) {
+    await new Promise(r => setTimeout(r, 100));
+    const hits = document.querySelectorAll('.smalldocs-search-results a.search-result, .aa-Item').length;
+    if (hits) return '';
+  }
+  const box = document.querySelector('.smalldocs-search-results');
+  return `no results for "${q}"` + (box ? ': ' + box.textContent.slice(0, 80) : '');
+})
+"""
+
+
+def search_problem(c: Chromium, page: Path, query: str) -> str:
+    "Search the site from `page`, opened as a file, as a student would; '' when results come, else why not."
+    tid = c.send('Target.createTarget', url='about:blank')['targetId']
+    s = c.send('Target.attachToTarget', targetId=tid, flatten=True)['sessionId']
+    try:
+        c.send('Page.enable', s); c.events.clear()
+        c.send('Page.navigate', s, url=page.resolve().as_uri())
+        c.wait_event('Page.loadEventFired', s, timeout=60)
+        r = c.send('Runtime.evaluate', s, expression=f"{SEARCH_JS}({json.dumps(query)})", awaitPromise=True,
+                   returnByValue=True, timeout=60)
+        return r.get('result', {}).get('value', 'the search script failed')
+    finally:
+        c.send('Target.closeTarget', targetId=tid)
+
+
+def search_query(site: Path) -> str:
+    "A word that the site's search index holds: the first long word of its first page title."
+    idx = site/'search.json'
+    entries = json.loads(idx.read_text(encoding='utf-8')) if idx.exists() else []
+    words = [w for e in entries for w in re.findall(r'[A-Za-z]{5,}', e.get('title', ''))]
+    return words[0] if words else ''
+
+
 def blank(png: Path):
     "Why the screenshot looks wrong, or '' if it looks like a page."
     import numpy as np
@@ -293,6 +333,14 @@ def check_site(site: Path, out: Path | None = None, widths=WIDTHS, pages=None, a
                 # a problem seen at both widths counts once per page, by the width where it is seen most
                 n = max(sum(p['width'] == w for p in ps) for w in widths)
                 (allowed if n <= allow.get(page.name, {}).get(kind, 0) else failing).extend(ps)
+        q = search_query(site)
+        if q and (site/'index.html').exists() and (site/'index.html') in pages:
+            why = search_problem(c, site/'index.html', q)
+            if why:
+                p = {'kind': 'search', 'y': 0, 'detail': why, 'page': 'index.html', 'width': widths[0]}
+                (allowed if allow.get('index.html', {}).get('search', 0) else failing).append(p)
+                log(f"index.html: search: FAIL: {why}")
+            else: log(f"index.html: search for {q!r} from file:// finds results")
     finally:
         c.close()
     return rows, failing, allowed
