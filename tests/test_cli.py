@@ -169,3 +169,24 @@ def test_tf_log_level_is_the_users_when_set():
     assert r.stdout.splitlines()[-1] == '3', r.stderr
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=_clean_env(TF_CPP_MIN_LOG_LEVEL='1'))
     assert r.stdout.splitlines()[-1] == '1', r.stderr
+
+
+def test_data_reaches_chapters_that_take_it(monkeypatch, tmp_path, capsys):
+    seen = {}
+    def run(out, full, seed, data=None):
+        seen['data'] = data
+        return {'score': 1.0}, pd.DataFrame({'score': [1.0]})
+    mod = types.ModuleType('fake_data_chapter'); mod.run = run
+    monkeypatch.setitem(sys.modules, 'fake_data_chapter', mod)
+    monkeypatch.setitem(CHAPTERS, 'mine', ('fake_data_chapter', 'for tests'))
+    monkeypatch.setitem(cli.FRAMEWORKS, 'mine', ())
+    (tmp_path/'series.csv').write_text('month,value\n')
+    assert main(['run', 'mine', '--out', str(tmp_path/'out'), '--data', str(tmp_path/'series.csv')]) == 0
+    assert seen['data'] == str(tmp_path/'series.csv')
+    assert json.loads((tmp_path/'out'/'metrics.json').read_text())['data'] == str(tmp_path/'series.csv')
+    assert 'mine' in cli.data_chapters()
+
+
+def test_data_for_a_chapter_without_it_is_a_bad_argument(fake_chapter, tmp_path, capsys):
+    with pytest.raises(SystemExit) as e: main(['run', 'fake', '--out', str(tmp_path/'o'), '--data', str(tmp_path)])
+    assert e.value.code == 2 and 'runs on its own data only' in capsys.readouterr().err
