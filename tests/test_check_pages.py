@@ -113,7 +113,7 @@ def test_whole_page_screenshots_at_both_widths(checked):
     from PIL import Image
     rows, kinds, out = checked
     for w in (1366, 390):
-        im = Image.open(out/f'clean-{w}.png')
+        im = Image.open(out/f'clean-{w}.jpg')
         assert im.width == w
         assert im.height >= max(r['screens'] for r in rows if r['page'] == 'clean.html' and r['width'] == w) * 700
 

@@ -16,7 +16,7 @@ network blocked, as the offline site is read. The page fails when it shows:
   - no previous/next links (a page in the sidebar), or a blank screenshot;
   - a search (from index.html opened as a file) that finds nothing.
 It prints one summary line per page and width (the numbers chapter authors need), then every problem with
-the text it found, and writes full-length screenshots `<page>-<width>.png` into --out (look at them!).
+the text it found, and writes full-length screenshots `<page>-<width>.jpg` into --out (look at them!).
 
 `--allow FILE` (JSON: {"page.html": {"kind": count}}) accepts up to `count` problems of a kind on a page:
 a count that can only go down. Chromium is driven over its DevTools pipe (no extra Python package).
@@ -197,7 +197,7 @@ def browser():
     sys.exit("no Chromium found: install Debian's `chromium` package (apt-get install chromium)")
 
 
-def check_page(c: Chromium, page: Path, width: int, png: Path | None):
+def check_page(c: Chromium, page: Path, width: int, shot_file: Path | None):
     "Load `page` at `width` with the network blocked; return the page's findings (and write its screenshot)."
     tid = c.send('Target.createTarget', url='about:blank')['targetId']
     s = c.send('Target.attachToTarget', targetId=tid, flatten=True)['sessionId']
@@ -223,12 +223,12 @@ def check_page(c: Chromium, page: Path, width: int, png: Path | None):
                   if m.get('method') == 'Runtime.exceptionThrown' and m.get('sessionId') == s]
         found['problems'] += [{'kind': 'js-error', 'y': 0, 'detail': (e.get('exception', {}).get('description') or e.get('text', ''))[:160]}
                               for e in errors]
-        if png is not None:
+        if shot_file is not None:
             h = min(found['height'], 60000)
-            shot = c.send('Page.captureScreenshot', s, format='png', captureBeyondViewport=True, timeout=120,
+            shot = c.send('Page.captureScreenshot', s, format='jpeg', quality=80, captureBeyondViewport=True, timeout=120,
                           clip={'x': 0, 'y': 0, 'width': width, 'height': h, 'scale': 1})
-            png.write_bytes(base64.b64decode(shot['data']))
-            why = blank(png)
+            shot_file.write_bytes(base64.b64decode(shot["data"]))
+            why = blank(shot_file)
             if why: found['problems'].append({'kind': 'blank', 'y': 0, 'detail': why})
         return found
     finally:
@@ -274,12 +274,12 @@ def search_query(site: Path) -> str:
     return words[0] if words else ''
 
 
-def blank(png: Path):
+def blank(image: Path):
     "Why the screenshot looks wrong, or '' if it looks like a page."
     import numpy as np
     from PIL import Image
     Image.MAX_IMAGE_PIXELS = None
-    a = np.asarray(Image.open(png).convert('L').reduce(4), dtype=np.float32)
+    a = np.asarray(Image.open(image).convert('L').reduce(4), dtype=np.float32)
     ink = (a < 200).mean()        # share of dark-ish pixels: text, figures
     return f"blank page (std {a.std():.1f}, ink {ink:.4f})" if a.std() < 5 or ink < 0.003 else ''
 
@@ -314,9 +314,9 @@ def check_site(site: Path, out: Path | None = None, widths=WIDTHS, pages=None, a
         for page in pages:
             per_kind = {}
             for w in widths:
-                png = out/f"{page.stem}-{w}.png" if out else None
+                shot = out/f"{page.stem}-{w}.jpg" if out else None
                 t = time.time()
-                f = check_page(c, page, w, png)
+                f = check_page(c, page, w, shot)
                 why = nav_problem(in_sidebar, page.name, f['nav'])
                 if why: f['problems'].append({'kind': 'no-prev-next', 'y': 0, 'detail': why})
                 k = f['counts']
@@ -357,7 +357,7 @@ def summary_line(r):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('site', help='the built site, e.g. _docs')
-    ap.add_argument('--out', default='_docs_screens', help='folder for the full-length PNG screenshots')
+    ap.add_argument('--out', default='_docs_screens', help='folder for the full-length screenshots (JPEG)')
     ap.add_argument('--no-screens', action='store_true', help='check only, write no screenshots (faster)')
     ap.add_argument('--widths', default=','.join(map(str, WIDTHS)), help='window widths in px, comma-separated')
     ap.add_argument('--pages', default='', help='only these pages, comma-separated (e.g. tuning.html)')
@@ -379,7 +379,7 @@ def main():
         for kind, n in kinds.items():
             seen = max([r[kind] for r in rows if r['page'] == page] or [0])
             if seen < n: print(f"note: {page} now has {seen} '{kind}' (allowed {n}): lower its count in {a.allow}")
-    if not a.no_screens: print(f"\nscreenshots: {a.out}/<page>-<width>.png")
+    if not a.no_screens: print(f"\nscreenshots: {a.out}/<page>-<width>.jpg")
     print(f"browser check: {len(rows)} page views in {time.time() - t:.0f} s")
     if failing: sys.exit(f"browser check failed: {len(failing)} problem(s) on {len({p['page'] for p in failing})} page(s)")
 
