@@ -363,6 +363,8 @@ def main():
     ap.add_argument('--pages', default='', help='only these pages, comma-separated (e.g. tuning.html)')
     ap.add_argument('--allow', default='', help='JSON file {"page.html": {"kind": count}} of problems still accepted')
     ap.add_argument('--json', default='', help='also write the summary rows and problems to this JSON file')
+    ap.add_argument('--write-allow', default='', help='write the problems found now as an allow-list to this file '
+                    '(to start a ratchet: commit it, then only lower its counts)')
     a = ap.parse_args()
     site = Path(a.site)
     allow = json.loads(Path(a.allow).read_text()) if a.allow else {}
@@ -372,6 +374,14 @@ def main():
     rows, failing, allowed = check_site(site, None if a.no_screens else Path(a.out), [int(w) for w in a.widths.split(',')],
                                         [p for p in a.pages.split(',') if p], allow)
     if a.json: Path(a.json).write_text(json.dumps({'rows': rows, 'failing': failing, 'allowed': allowed}, indent=1))
+    if a.write_allow:
+        counts = {}
+        for p in failing + allowed:
+            per = counts.setdefault(p['page'], {}).setdefault(p['kind'], {})
+            per[p['width']] = per.get(p['width'], 0) + 1
+        Path(a.write_allow).write_text(json.dumps({pg: {k: max(v.values()) for k, v in sorted(ks.items())}
+                                                   for pg, ks in sorted(counts.items())}, indent=1) + '\n')
+        print(f"wrote {a.write_allow}: the problems of today, allowed; lower a count when a page gets better")
     for title, ps in (('allowed by ' + a.allow, allowed), ('FAIL', failing)):
         if ps: print(f"\n{title}: {len(ps)} problem(s)")
         for p in ps: print(f"  {p['page']} @{p['width']}px y={p['y']}: {KINDS[p['kind']]}: {p['detail']}")
