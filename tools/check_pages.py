@@ -95,6 +95,8 @@ CHECK_JS = r"""
   const overflows = el => { for (let a = el; a && a !== main; a = a.parentElement) if (a.scrollWidth > a.clientWidth + 1 && scrolls(a)) return true; return false; };
   const pres = [...main.querySelectorAll('pre')].filter(visible);
   out.counts.code = pres.length; out.counts.code_scroll = pres.filter(overflows).length;
+  out.wide = pres.filter(overflows).map(p => { const ls = p.textContent.split('\n'); const l = ls.reduce((a, b) => b.length > a.length ? b : a, '');
+                                             return {y: Y(p), chars: l.length, line: l.trim().slice(0, 100)}; });
   const tables = [...main.querySelectorAll('table')].filter(visible);
   out.counts.tables = tables.length; out.counts.tables_scroll = tables.filter(overflows).length;
   // -- images
@@ -327,6 +329,7 @@ def check_site(site: Path, out: Path | None = None, widths=WIDTHS, pages=None, a
                 for p in f['problems']:
                     row[p['kind']] += 1
                     per_kind.setdefault(p['kind'], []).append({**p, 'page': page.name, 'width': w})
+                row['wide'] = f.get('wide', [])
                 rows.append(row)
                 log(summary_line(row))
             for kind, ps in per_kind.items():
@@ -362,6 +365,8 @@ def main():
     ap.add_argument('--widths', default=','.join(map(str, WIDTHS)), help='window widths in px, comma-separated')
     ap.add_argument('--pages', default='', help='only these pages, comma-separated (e.g. tuning.html)')
     ap.add_argument('--allow', default='', help='JSON file {"page.html": {"kind": count}} of problems still accepted')
+    ap.add_argument('--list-wide', action='store_true',
+                    help='also list the code blocks that scroll at the first width: their longest line and its length')
     ap.add_argument('--json', default='', help='also write the summary rows and problems to this JSON file')
     ap.add_argument('--write-allow', default='', help='write the problems found now as an allow-list to this file '
                     '(to start a ratchet: commit it, then only lower its counts)')
@@ -382,6 +387,12 @@ def main():
         Path(a.write_allow).write_text(json.dumps({pg: {k: max(v.values()) for k, v in sorted(ks.items())}
                                                    for pg, ks in sorted(counts.items())}, indent=1) + '\n')
         print(f"wrote {a.write_allow}: the problems of today, allowed; lower a count when a page gets better")
+    if a.list_wide:
+        w0 = int(a.widths.split(',')[0])
+        for r in rows:
+            if r['width'] != w0 or not r['wide']: continue
+            print(f"\n{r['page']} @{w0}px: {len(r['wide'])} code block(s) wider than the column (they scroll):")
+            for b in r['wide']: print(f"  y={b['y']:>6}  {b['chars']:>3} chars: {b['line']}")
     for title, ps in (('allowed by ' + a.allow, allowed), ('FAIL', failing)):
         if ps: print(f"\n{title}: {len(ps)} problem(s)")
         for p in ps: print(f"  {p['page']} @{p['width']}px y={p['y']}: {KINDS[p['kind']]}: {p['detail']}")
