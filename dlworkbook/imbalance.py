@@ -506,7 +506,7 @@ def imagenet_backbone(name:str='InceptionV3',  # a `keras.applications` model, e
         with contextlib.redirect_stdout(io.StringIO()):  # keras prints 'Downloading data from …'
             base = cls(weights='imagenet', include_top=False, input_shape=input_shape)
     except Exception as e:
-        raise RuntimeError(f"could not load the ImageNet weights for {name} (no network and no cached file in ~/.keras/models?): "
+        raise RuntimeError(f"could not load the ImageNet weights for {name} (no network, and none in the Keras cache folder?): "
                            f"{type(e).__name__}: {str(e)[:200]}. Offline, pre-train a backbone on a source task instead "
                            "(see `glyph_images` and `freeze_backbone`).") from e
     base.trainable = False
