@@ -81,8 +81,11 @@ def test_sentences_and_blocks():
 
 @pytest.mark.parametrize('text,expr', [
     ('micro-F1 ≈ 1/28 = 0.036 on 28 classes', '1/28'), ('$1/28 \\approx 0.036$', '1/28'),
-    ('AP = (1/1 + 0)/2 = 0.5.', '(1/1 + 0)/2'), ('so 3 × 0.25 = 0.75', '3 * 0.25'), ('231/1286 ≈ 18 %', '231/1286'),
-    ('x = 0.5', None), ('with R = 2, AP = 0.5', None), ('$e^{-0.1} \\approx 0.905$', None), ('1/0 = 0.5', None),
+    ('AP = (1/1 + 0)/2 = 0.5.', '(1/1 + 0)/2'), ('so 3 × 0.25 = 0.75', '3 × 0.25'), ('231/1286 ≈ 18 %', '231/1286'),
+    ('the loss ends at $\\ln 28 = 3.33$', '\\ln 28'), ('ln(10) = 2.30', 'ln(10)'), ('$e^{-0.1} \\approx 0.905$', 'e^{-0.1}'),
+    ('$\\frac{1}{28} \\approx 0.036$', '\\frac{1}{28}'), ('$\\sqrt{2} = 1.41$', '\\sqrt{2}'), ('2^10 = 1024.0', '2^10'),
+    ('x = 0.5', None), ('with R = 2, AP = 0.5', None), ('1/0 = 0.5', None), ('$N(1 - e^{-0.1}) \\approx 0.095\\,N$', None),
+    ('ln(-1) = 0.5', None), ('10^10^10 = 1.0', '10^10'), ('print(x) = 0.5', None), ('$\\ln x = 0.5$', None),
 ])
 def test_arithmetic_before_a_claim(text, expr):
     got = cc.prose_numbers(text)[-1]['arithmetic']

@@ -25,9 +25,10 @@ A claim is *traced* when one of these holds:
    (`01_tuning.ipynb`, or its page `tuning.html`) may also be traced by that notebook's outputs and literals.
    This is how nbs/index.ipynb (and so README.md, generated from it) is checked: each row of its chapter table
    is traced by the chapter it links to.
-4. Arithmetic in the prose: the claim follows "=", "≈" or "\\approx" after an expression of numbers and
-   + - * / ( ) that rounds to it: "1/28 = 0.036", "$1/28 \\approx 0.036$", "AP = (1/1 + 0)/2 = 0.5". The reader
-   can check it; the numbers inside the expression are claims of their own.
+4. Arithmetic in the prose: the claim follows "=", "≈" or "\\approx" after an expression that rounds to it,
+   made of numbers, + - * / ^, brackets, \\frac, \\sqrt, ln/log/exp and e^{x} only: "1/28 = 0.036",
+   "$1/28 \\approx 0.036$", "AP = (1/1 + 0)/2 = 0.5", "$\\ln 28 = 3.33$". The reader can check it; the numbers
+   inside the expression are claims of their own.
 5. Literature: the claim's sentence cites its source: it contains "et al.", a year in parentheses ("(2017)",
    "(Hermans et al., 2017)", "(Smith and Lee 2019)"; "(December 1956)" is a date), an arXiv id or DOI, or a
    link to an external page (http/https). Links to the project's own notebooks are not citations. A citation
@@ -154,13 +155,21 @@ def _decimal(num, exp=''):
     except InvalidOperation: return None
 
 
-# "1/28 = 0.036", "$1/28 \\approx 0.036$", "AP = (1/1 + 0)/2 = 0.5": arithmetic written out just before the claim
-_ARITH_BEFORE = re.compile(r'([\d.\s+\-−*/×·()]*[\d)])\s*(?:=|≈|\\approx|\\simeq)\s*$')
+# "1/28 = 0.036", "$1/28 \\approx 0.036$", "AP = (1/1 + 0)/2 = 0.5", "$\\ln 28 = 3.33$": arithmetic written out
+# just before the claim. Numbers, + - * / ^ and brackets, \\frac, \\sqrt, ln/log/exp and e^{x}; nothing else.
+_EQUALS_BEFORE = re.compile(r'(?:=|≈|\\approx|\\simeq)\s*$')
 _ARITH_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_ARITH_FUNCS = {'ln': Decimal.ln, 'log': Decimal.ln, 'log10': Decimal.log10, 'exp': Decimal.exp,
+                'sqrt': Decimal.sqrt}
+_MATH_SUBS = [(r'\\left|\\right|\\[,;!]|\$', ' '), (r'−', '-'), (r'×|·|\\times|\\cdot', '*'),
+              (r'\\d?frac\{([^{}]*)\}\{([^{}]*)\}', r'((\1)/(\2))'), (r'\\sqrt\{([^{}]*)\}', r'sqrt(\1)'),
+              (r'\\?log_\{?10\}?', 'log10'), (r'\\(ln|log|exp)\b', r'\1'), (r'\be\^\{([^{}]*)\}', r'exp(\1)'),
+              (r'\be\^(-?[\d.]+)', r'exp(\1)'), (r'\^\{([^{}]*)\}', r'**(\1)'), (r'\^', '**'),
+              (r'\b(ln|log10|log|exp|sqrt)\s+([\d.]+)', r'\1(\2)'), (r'\{', '('), (r'\}', ')')]
 
 
 def _arith(node):
-    "The value of a parsed expression made only of numbers, + - * / and brackets (ValueError otherwise)."
+    "The value of a parsed expression made only of numbers, + - * / **, brackets and _ARITH_FUNCS (else ValueError)."
     if isinstance(node, ast.Expression): return _arith(node.body)
     if isinstance(node, ast.Constant) and type(node.value) in (int, float): return Decimal(str(node.value))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -168,20 +177,36 @@ def _arith(node):
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.BinOp) and type(node.op) in _ARITH_OPS:
         return _ARITH_OPS[type(node.op)](_arith(node.left), _arith(node.right))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        base, exp = _arith(node.left), _arith(node.right)
+        if abs(exp) > 100: raise ValueError('exponent too large')
+        return base ** exp
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ARITH_FUNCS
+            and len(node.args) == 1 and not node.keywords):
+        return _ARITH_FUNCS[node.func.id](_arith(node.args[0]))
     raise ValueError('not plain arithmetic')
 
 
 def arithmetic_before(masked, start):
     """(expression, value) of the arithmetic written right before position `start` and joined to it by =, ≈ or
-    \\approx ("1/28 = 0.036"), or None. The expression needs an operator: in "x = 0.5" nothing is computed."""
-    m = _ARITH_BEFORE.search(masked[max(0, start - 80):start])
+    \\approx ("1/28 = 0.036", "$\\ln 28 = 3.33$"), or None. The expression needs an operator or a function: in
+    "x = 0.5" or "R = 2, AP = 0.5" nothing is computed."""
+    before = masked[max(0, start - 80):start]
+    m = _EQUALS_BEFORE.search(before)
     if not m: return None
-    expr = m.group(1).replace('−', '-').replace('×', '*').replace('·', '*')
-    for k in range(len(expr)):      # the longest tail that is a whole expression: "AP = (1/1 + 0)/2" -> "(1/1 + 0)/2"
-        tail = expr[k:].strip()
-        if not tail or not re.search(r'\d\s*[-+*/]\s*[\d(]|\)\s*[-+*/]', tail): continue
-        try: return tail, _arith(ast.parse(tail, mode='eval'))
-        except (SyntaxError, ValueError, ZeroDivisionError, ArithmeticError): continue
+    left = re.split(r'=|≈|\\approx|\\simeq|\n', before[:m.start()])[-1]
+    for k in range(len(left)):      # the longest tail that is a whole expression: "AP = (1/1 + 0)/2" -> "(1/1 + 0)/2"
+        if k and (left[k - 1].isalnum() or left[k - 1] in '._'): continue    # start at a token boundary
+        tail = left[k:].strip(' \t$')
+        expr = tail
+        for rx, rep in _MATH_SUBS: expr = re.sub(rx, rep, expr)
+        expr = expr.strip()
+        if not expr: continue
+        try:
+            tree = ast.parse(expr, mode='eval')
+            if not any(isinstance(n, (ast.BinOp, ast.Call)) for n in ast.walk(tree)): continue
+            return tail, _arith(tree)
+        except (SyntaxError, ValueError, TypeError, ArithmeticError, RecursionError): continue
     return None
 
 
