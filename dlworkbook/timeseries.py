@@ -12,7 +12,7 @@ __all__ = ['SARIMA', 'TUTORIAL_MODELS', 'LOOK_BACKS', 'HIDDENS', 'load_airline',
            'pick', 'chosen_forecasts', 'learnt_forecasts', 'diebold_mariano', 'dm_table', 'verdict', 'rolling_origin',
            'rolling_makers', 'forecast_last_year', 'run']
 
-# %% ../nbs/05_timeseries.ipynb #8c0251b3
+# %% ../nbs/05_timeseries.ipynb #339e6048
 from .core import *
 import sys, time, warnings
 from importlib import resources
@@ -24,7 +24,7 @@ import matplotlib.dates as mdates
 from numpy.lib.stride_tricks import sliding_window_view
 from threadpoolctl import threadpool_limits
 
-# %% ../nbs/05_timeseries.ipynb #5dd3c01e
+# %% ../nbs/05_timeseries.ipynb #2d351e42
 def load_airline() -> pd.Series:
     "Monthly international airline passengers (thousands), 1949-01 to 1960-12, monthly `PeriodIndex`."
     path = resources.files('dlworkbook') / 'data' / 'airline.csv'
@@ -32,7 +32,7 @@ def load_airline() -> pd.Series:
     idx = pd.PeriodIndex(df['month'], freq='M', name='month')
     return pd.Series(df['passengers'].to_numpy(dtype=float), index=idx, name='passengers')
 
-# %% ../nbs/05_timeseries.ipynb #5af8f04a
+# %% ../nbs/05_timeseries.ipynb #b60cf9c9
 def as_monthly(series,            # a pandas Series indexed by month
                name='series'):    # the argument's name, for error messages
     "`series` as floats on a monthly `PeriodIndex`, or an error naming `name` (order, gaps, values)."
@@ -65,7 +65,7 @@ def as_monthly(series,            # a pandas Series indexed by month
         raise ValueError(f"{name} skips months: nothing between {idx[i]} and {idx[i + 1]}")
     return pd.Series(v, index=idx, name=series.name)
 
-# %% ../nbs/05_timeseries.ipynb #9c443502
+# %% ../nbs/05_timeseries.ipynb #edc140d7
 def read_series_csv(path,             # CSV file: a date column and a value column, one row per month
                     date_col=None,    # name of the date column (default: the first column)
                     value_col=None):  # name of the value column (default: the second column)
@@ -97,7 +97,7 @@ def read_series_csv(path,             # CSV file: a date column and a value colu
         s = s.sort_index()
     return as_monthly(s, name=f"data file {p.name}")
 
-# %% ../nbs/05_timeseries.ipynb #34c50b19
+# %% ../nbs/05_timeseries.ipynb #4d7b5cdf
 def make_windows(series,         # 1-D array of observations
                  look_back=1,    # inputs per sample
                  horizon=1):     # steps ahead to predict
@@ -110,7 +110,7 @@ def make_windows(series,         # 1-D array of observations
                          f"horizon={horizon}: need at least {look_back + horizon} values")
     return sliding_window_view(s[:len(s) - horizon], look_back), s[look_back + horizon - 1:]
 
-# %% ../nbs/05_timeseries.ipynb #9fbf43ec
+# %% ../nbs/05_timeseries.ipynb #be1e9aaa
 def split_series(series,           # the monthly series (a `pd.Series`, see `as_monthly`)
                  train_frac=0.67): # fraction of months used for training (the original tutorial's 67 %)
     "Chronological split: (train, test) Series, the first `int(len * train_frac)` months for training."
@@ -135,7 +135,7 @@ def tutorial_months(series,           # the monthly series
     _, test = split_series(series, train_frac)
     return test.index[check_int(look_back, 'look_back', min=1):-1]
 
-# %% ../nbs/05_timeseries.ipynb #20dca084
+# %% ../nbs/05_timeseries.ipynb #5ca9768b
 def score(truth,           # observations indexed by month
           forecast,        # forecasts indexed by month
           months=None,     # months to score (default: those of `forecast`)
@@ -189,7 +189,7 @@ def plot_series(lines,            # {label: Series indexed by month}
     if len(lines) > 1: ax.legend(fontsize=8)
     return ax
 
-# %% ../nbs/05_timeseries.ipynb #a294e21d
+# %% ../nbs/05_timeseries.ipynb #2523788a
 def check_train_end(series, train_end, name='train_end'):
     "`train_end` as a monthly `Period` strictly inside `series`, or an error naming `name`."
     try: te = pd.Period(train_end, 'M')
@@ -238,7 +238,7 @@ def zero_param_forecast(series, months, season=12):
     z = np.log(series)
     return np.exp(z.shift(1) + z.shift(season) - z.shift(season + 1)).loc[months].rename('Δ12-log')
 
-# %% ../nbs/05_timeseries.ipynb #cb0aa7e6
+# %% ../nbs/05_timeseries.ipynb #28f9852d
 def holt_winters_one_step(series,        # the monthly series
                           train_end,     # last month used to fit the parameters
                           months=None,   # months to forecast (default: all after `train_end`)
@@ -294,7 +294,7 @@ def baseline_forecasts(series, train_end, months):
             'Holt-Winters': holt_winters_one_step(series, train_end, months),
             SARIMA: sarima_forecast(series, train_end, months)}
 
-# %% ../nbs/05_timeseries.ipynb #c061088a
+# %% ../nbs/05_timeseries.ipynb #6c5ea50e
 def forecasts_table(series,      # the monthly series
                     forecasts,   # {model name: Series, or DataFrame months × runs}
                     months,      # the months every model is scored on
@@ -316,7 +316,7 @@ def forecasts_table(series,      # the monthly series
     cols = ['rmse', 'rmse_std', 'mae', 'mape', 'mase', 'U2', 'runs']
     return table[[c for c in cols if c in table.columns]]
 
-# %% ../nbs/05_timeseries.ipynb #557daae2
+# %% ../nbs/05_timeseries.ipynb #db9b325d
 TUTORIAL_MODELS = {  # name: (layer, look_back, input layout, epochs, batch size, scaled, reported RMSE)
     'MLP lag 1':                 ('mlp',  1, 'flat',     200, 2, False, 48.49),
     'MLP window 3':              ('mlp',  3, 'flat',     200, 2, False, 47.97),
@@ -376,7 +376,7 @@ def tutorial_model_forecast(series,       # the monthly series
     if scaled: pred = scaler.inverse_transform(pred.reshape(-1, 1)).reshape(pred.shape)
     return pd.DataFrame(pred, index=months, columns=[f'seed {seed + i}' for i in range(n_seeds)])
 
-# %% ../nbs/05_timeseries.ipynb #d1e9bc56
+# %% ../nbs/05_timeseries.ipynb #1ad241b0
 def seasonal_diff_log(series, season=12):
     "`w_t = (z_t - z_{t-season}) - (z_{t-1} - z_{t-season-1})`, `z = log(series)`; the first `season + 1` are NaN."
     series = check_positive(as_monthly(series)); season = check_int(season, 'season', min=1)
@@ -406,7 +406,7 @@ def diff_inputs(series, months, look_back, season=12):
     months = check_months(series, months, season + 1 + look_back, why=f'look_back={look_back}')
     return sliding_window_view(w, look_back)[series.index.get_indexer(months) - look_back]
 
-# %% ../nbs/05_timeseries.ipynb #1087febb
+# %% ../nbs/05_timeseries.ipynb #b2d800d2
 def make_regressor(hidden=0,      # tanh units in one hidden layer; -1: OLS (closed form); 0: linear by Adam
                    seed=0):       # seed for the initial weights and the batch order
     "The learner on the differenced-log windows: `LinearRegression` (hidden=-1) or an `MLPRegressor`."
@@ -471,7 +471,7 @@ def diff_recursive(series, predict_w, look_back, steps=12, season=12):
     idx = pd.period_range(series.index[-1] + 1, periods=steps, freq='M')
     return pd.Series(np.exp(z[len(series):]), index=idx, name='forecast')
 
-# %% ../nbs/05_timeseries.ipynb #79a15f7d
+# %% ../nbs/05_timeseries.ipynb #42cdad58
 LOOK_BACKS = (13, 25)  # months of w per input: a year and a month, two years and a month
 HIDDENS = (0, 4, 16)   # 0: linear AR by Adam; > 0: tanh units of a network
 
@@ -544,7 +544,7 @@ def pick(table,        # from `choose_on_validation`
     if sub.empty: raise ValueError(f"table has no candidate of kind {kind!r}")
     return sub.index[0], sub.iloc[0]
 
-# %% ../nbs/05_timeseries.ipynb #6758d872
+# %% ../nbs/05_timeseries.ipynb #c3e42266
 def chosen_forecasts(series,       # the monthly series
                      train_end,    # last training month (the refit uses all months up to it)
                      months,       # months to forecast one step ahead
@@ -566,7 +566,7 @@ def learnt_forecasts(series, train_end, months, choice, n_seeds=3, seed=0):
         out[name] = chosen_forecasts(series, train_end, months, row, n_seeds, seed)
     return out
 
-# %% ../nbs/05_timeseries.ipynb #cf0d1780
+# %% ../nbs/05_timeseries.ipynb #53ffc8eb
 def diebold_mariano(e1,        # errors of forecast 1 (forecast - truth), one per month
                     e2,        # errors of forecast 2 on the same months
                     h=1,       # forecast horizon
@@ -588,7 +588,7 @@ def diebold_mariano(e1,        # errors of forecast 1 (forecast - truth), one pe
     stat = dbar / np.sqrt(var) * np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
     return float(stat), float(2 * stats.t.sf(abs(stat), df=n - 1))
 
-# %% ../nbs/05_timeseries.ipynb #6510458e
+# %% ../nbs/05_timeseries.ipynb #b516b9bb
 def dm_table(series,     # the monthly series
              forecasts,  # {name: Series, or DataFrame months × seeds (averaged over seeds)}
              pairs,      # [(name 1, name 2), ...]
@@ -603,16 +603,16 @@ def dm_table(series,     # the monthly series
         ea, eb = one(a), one(b)
         stat, p = diebold_mariano(ea, eb)
         rows[f'{a} vs {b}'] = {'rmse 1': np.sqrt(np.mean(ea ** 2)), 'rmse 2': np.sqrt(np.mean(eb ** 2)),
-                               'DM statistic': stat, 'p-value': p}
+                               'DM stat': stat, 'p-value': p}
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/05_timeseries.ipynb #0a32152c
+# %% ../nbs/05_timeseries.ipynb #211798b2
 def verdict(stat, p, alpha=0.05):
     "A Diebold–Mariano result in words, for the first forecast against the second."
     if p >= check_number(alpha, 'alpha', min=0, max=1): return f'no detectable difference (p = {p:.2f})'
     return f"{'more' if stat < 0 else 'less'} accurate (p = {p:.3f})"
 
-# %% ../nbs/05_timeseries.ipynb #c1f61c87
+# %% ../nbs/05_timeseries.ipynb #52f34b11
 def rolling_origin(series,       # the monthly series
                    first_end,    # the first origin (last month of the first fit)
                    makers,       # {name: function(series, train_end, months) -> Series or DataFrame of forecasts}
@@ -642,7 +642,7 @@ def rolling_makers(choice, n_seeds=3, seed=0):
             net: lambda s, te, m: chosen_forecasts(s, te, m, net_row, n_seeds, seed),
             'Δ12-log, no parameters': lambda s, te, m: zero_param_forecast(s, m)}
 
-# %% ../nbs/05_timeseries.ipynb #12125cd4
+# %% ../nbs/05_timeseries.ipynb #0036f180
 def forecast_last_year(series,      # the monthly series; its last `steps` months are forecast
                        steps=12,    # months to forecast
                        n_seeds=3,   # seeds per network
@@ -672,12 +672,10 @@ def forecast_last_year(series,      # the monthly series; its last `steps` month
     fc = {k: pd.Series(np.asarray(v), index=idx, name=k) for k, v in fc.items()}
     return fc, choice
 
-# %% ../nbs/05_timeseries.ipynb #884859ab
+# %% ../nbs/05_timeseries.ipynb #f9cab90c
 def _stage(msg, t0):
     print(f"timeseries: {msg} ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
 
-def _key(name):
-    return ''.join(c if c.isalnum() else '_' for c in name.lower()).strip('_').replace('__', '_')
 
 def run(out,            # directory for metrics figures
         full=False,     # 5 seeds and the original tutorial's Keras models
@@ -735,10 +733,13 @@ def run(out,            # directory for metrics figures
                'dm_pvalue_best_vs_sarima': float(dm.loc[f'{best} vs {SARIMA}', 'p-value']),
                'dm_pvalue_best_vs_ols': float(dm.loc[f'{best} vs {ols}', 'p-value']) if best != ols else 1.0,
                'dm_pvalue_best_nn_vs_ols': float(dm.loc[f'{hid} vs {ols}', 'p-value'])}
-    for m in roll.index: metrics[f'rmse_rolling_{_key(m)}'] = float(roll.loc[m, 'all'])
+    role = {SARIMA: 'sarima', 'Δ12-log, no parameters': 'zero_param', 'Holt-Winters': 'holt_winters'}
+    for m in roll.index:
+        metrics[f"rmse_rolling_{ {**role, ols: 'ols_ar', best: 'best_model'}[m]}"] = float(roll.loc[m, 'all'])
     metrics['last_year_chosen_on'] = choice_last.attrs['chosen_on']
-    for m, fc in last.items(): metrics[f'rmse_last_year_{_key(m)}'] = score(series, fc, mape=False)['rmse']
+    last_role = {**role, pick(choice_last, 'ols')[0]: 'ols_ar', last_best: 'best_model'}
+    for m, fc in last.items(): metrics[f'rmse_last_year_{last_role[m]}'] = score(series, fc, mape=False)['rmse']
     if full:
-        for m in TUTORIAL_MODELS: metrics[f'rmse_tutorial_{_key(m)}'] = r(m)
+        for m in TUTORIAL_MODELS: metrics[f"rmse_tutorial_{m.lower().replace(' ', '_')}"] = r(m)
     _stage('done', t0)
     return metrics, table

@@ -147,6 +147,9 @@ def test_run_on_a_csv(tmp_path, series):
               'chosen_on', 'rmse_persistence', 'rmse_sarima', 'rmse_best_nn'):
         assert k in metrics, k
     json.dumps(metrics)
+    assert all(k.isascii() for k in metrics)
+    for k in ('rmse_rolling_sarima', 'rmse_rolling_ols_ar', 'rmse_rolling_best_model', 'rmse_last_year_best_model'):
+        assert k in metrics, k
     assert metrics['chosen_on'] == '1956-01..1956-12' and metrics['n_test'] == 46
     assert metrics['best_nn'].startswith('MLP') and 0 <= metrics['dm_pvalue_best_vs_sarima'] <= 1
     assert abs(metrics['rmse_sarima'] - 14.0) < 0.05
