@@ -336,7 +336,13 @@ def build(a):
     from nbdev.config import get_config
     cfg = get_config()
     if a.readme: write_generated(cfg)
-    proc, cfg = nbdev_process()
+    try: proc, cfg = nbdev_process()
+    except Exception as e:
+        if 'Error in notebook' not in str(e): raise
+        sys.exit(f"\ndocs build failed: {str(e).splitlines()[0]} ({type(e.__cause__).__name__}: {e.__cause__})\n"
+                 "When nbdev builds the docs it runs only the exported cells, the show_doc cells and every cell "
+                 "that contains an import. A cell that imports AND uses variables of earlier cells fails there: "
+                 "move its import into the notebook's import cell (or a cell of its own).")
     (proc/'sidebar.yml').write_text(sidebar_yml(cfg.nbs_path), encoding='utf-8')
     q = proc/'_quarto.yml'
     q.write_text(quarto_yml(q.read_text(encoding='utf-8'), cfg), encoding='utf-8')
