@@ -306,7 +306,7 @@ def compare_remedies(data,                 # (X_train, y_train, X_val, y_val, X_
 def choose_remedy(val,                     # `compare_remedies(...)['val']`
                   metric:str='balanced_accuracy',
                   order=REMEDIES):         # tie-break: the first of the tied remedies in this order
-    "Best mean validation `metric`; remedies within one std of it tie, and the first tied one in `order` wins."
+    "Best mean validation `metric`; those within one std (0 for one seed) tie, and the first tied one in `order` wins."
     tab = pd.DataFrame({r: {'mean': np.mean(m[metric]), 'std': np.std(m[metric], ddof=1) if len(m[metric]) > 1 else 0.}
                         for r, m in val.items()}).T
     best = tab['mean'].idxmax()
@@ -337,7 +337,7 @@ def _bins(conf, n_bins):
 
 def reliability_table(probs, y,        # (n, K) probabilities and true labels
                       n_bins:int=15):  # equal-width confidence bins on [0, 1]
-    "Per confidence bin: count, mean confidence, accuracy and their gap (bins as in `calibration_curve`)."
+    "Per confidence bin: count, mean confidence, accuracy and their gap (as in `calibration_curve`; empty bins: NaN)."
     probs, y = check_probs(probs, y)
     n_bins = check_int(n_bins, 'n_bins', min=1)
     conf, correct = probs.max(1), (probs.argmax(1) == y).astype(float)
