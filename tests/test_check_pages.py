@@ -37,6 +37,8 @@ DEFECTS = {  # page: (body, the kind of problem the check must report)
     'tex.html': ('<p>The distance \\(d_p = \\lVert f(a) - f(p)\\rVert^2\\) is raw.</p>', 'raw-tex'),
     'math-span.html': ('<p>Loss <span class="math inline">\\(x^2\\)</span> untypeset.</p>', 'raw-tex'),
     'dollars.html': ('<p>The rule $$\\frac{a}{b}$$ left as typed.</p>', 'raw-tex'),
+    'docstring-tex.html': ('<div class="cell-output cell-output-display cell-output-markdown"><p><em>Scales by '
+                           '\\frac{1}{n}</em></p></div>', 'raw-tex'),
     'hidden-scroll.html': (f'<pre style="overflow-x:auto;background:#eee">{LONG}</pre>', 'overflow'),
     'cut-off.html': (f'<pre style="overflow:hidden">{LONG}</pre>', 'overflow'),
     'wide-table.html': ('<table>' + '<tr>' + ''.join(f'<td>column_{i}_value</td>' for i in range(40)) + '</tr></table>',

@@ -54,7 +54,7 @@ CHECK_JS = r"""
   math.filter(m => !m.querySelector('.katex')).forEach(m => add('raw-tex', m, m.textContent));
   main.querySelectorAll('.katex-error').forEach(m => add('raw-tex', m, 'KaTeX error: ' + (m.title || m.textContent)));
   const texRe = /\\\(|\\\)|\\\[|\\\]|\$\$|\\(?:frac|sum|prod|lVert|rVert|mathrm|mathbf|mathcal|hat|bar|sqrt|alpha|beta|gamma|sigma|lambda|mu|cdot|times|leq|geq|left|right|log|exp|operatorname|text|in)\b/;
-  const code = 'pre, code, script, style, textarea, .katex, .sourceCode, .cell-output';
+  const code = 'pre, code, script, style, textarea, .katex, .sourceCode';  // prose, tables and show_doc text are checked
   const tw = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   for (let n; (n = tw.nextNode());) {
     const p = n.parentElement;
