@@ -114,7 +114,7 @@ def split_classes(classes,                       # class labels (any order, no d
 
 SPLITS = ('twin-free', 'random')
 
-def glyph_split(n_classes:int=None,         # number of letters to use (default: the whole `glyph_alphabet()`)
+def glyph_split(n_classes:int|None=None,         # number of letters to use (default: the whole `glyph_alphabet()`)
                 fractions=(0.6, 0.2, 0.2),  # train / validation / test shares of the classes
                 seed:int=0,                 # seeds the letter choice and the split
                 split:str='twin-free',      # 'twin-free': twins never straddle splits; 'random': classes shuffled alone
@@ -129,7 +129,7 @@ def glyph_split(n_classes:int=None,         # number of letters to use (default:
     parts = tuple(np.sort(p) for p in split_classes(ids, fractions, seed, groups=groups))
     return parts, count_twins(parts[2], parts[0], D, twin_dist)
 
-def glyph_data(n_classes:int=None,             # number of letters to use (default: the whole `glyph_alphabet()`)
+def glyph_data(n_classes:int|None=None,             # number of letters to use (default: the whole `glyph_alphabet()`)
                n_per_class:int=12,             # images per letter
                size:int=32,                    # image side in pixels
                fractions=(0.6, 0.2, 0.2),      # train / validation / test shares of the classes
@@ -165,12 +165,12 @@ def save_class_folders(X, y,                  # images in [0, 1] (or 8-bit) and 
     return path
 
 def load_class_folders(path,           # folder with one sub-folder of images per class
-                       size:int=None): # resize every image to `size` × `size` (default: keep; sizes must then agree)
+                       size:int|None=None): # resize every image to `size` × `size` (default: keep; sizes must then agree)
     "Read `path/<class>/<image>` with `core.load_image_folder`: grey X `(n, h, w, 1)` in [0, 1], labels y, class names."
     return load_image_folder(path, size)
 
 def as_dataset(data,           # `(X, y)` arrays, or a folder of class folders
-               size:int=None): # resize folder images to `size` × `size`
+               size:int|None=None): # resize folder images to `size` × `size`
     "Images and labels `(X, y)` from arrays or a class-folder layout, checked."
     if isinstance(data, (str, Path)):
         X, y, _ = load_class_folders(data, size)
@@ -199,7 +199,7 @@ def triplet_loss(margin:float=0.2): # how much further the negative must be than
         return ops.relu(ops.sum(ops.square(a - p), axis=-1) - ops.sum(ops.square(a - n), axis=-1) + margin)
     return triplet_loss
 
-def lossless_triplet_loss(beta:float=None,  # scale, default N (the embedding width), as the original tutorial recommends
+def lossless_triplet_loss(beta:float|None=None,  # scale, default N (the embedding width), as the original tutorial recommends
                           eps:float=1e-8):  # keeps the logs finite
     "The original tutorial's loss for sigmoid embeddings of width N: `-ln(-d_p/beta + 1 + eps) - ln(-(N - d_n)/beta + 1 + eps)`."
     if beta is not None and beta <= 0: raise ValueError(f"beta must be positive, got {beta}")
@@ -303,7 +303,7 @@ def sample_triplets(y,              # labels
 def triplet_batches(data,                 # `(X, y)` or a folder of class folders
                     batch_size:int=32,    # triplets per batch
                     seed:int=0,
-                    size:int=None):       # resize folder images to `size` × `size`
+                    size:int|None=None):       # resize folder images to `size` × `size`
     "Endless batches `([anchors, positives, negatives], dummy targets)` of random triplets for the triplet model."
     X, y = as_dataset(data, size)
     _class_index(y)
@@ -581,7 +581,7 @@ def train_triplets(base,                  # model from an image to its embedding
                    val=None,              # `(X_val, y_val)` to track Recall@1 and the embedding spread
                    eval_every:int=50,     # steps between records
                    seed:int=0,
-                   size:int=None):        # resize folder images to `size` × `size`
+                   size:int|None=None):        # resize folder images to `size` × `size`
     "Train `base` with the tutorial's lossless triplets or a margin loss on P×K batches; return the history."
     mode = check_choice(mode, 'mode', MODES)
     steps, batch_size = check_int(steps, 'steps', min=1), check_int(batch_size, 'batch_size', min=3)
@@ -686,7 +686,7 @@ def _train_cached(base, key, cache, train, val):
         (tmp/'settings.json').write_text(json.dumps(key, sort_keys=True))
     return h
 
-def experiment(n_classes:int=None,    # letters (default: all of `glyph_alphabet()`)
+def experiment(n_classes:int|None=None,    # letters (default: all of `glyph_alphabet()`)
                n_per_class:int=12,    # images per letter
                steps:int=600,         # training steps per recipe and seed
                recipes=tuple(RECIPES),# names from `RECIPES` to compare
