@@ -20,10 +20,10 @@ CHAPTERS = {  # name: (module, one-line description)
     'metric':     ('dlworkbook.metric',     'Ch 2: triplet networks and mined triplets, retrieval measured on classes never seen in training'),
     'imbalance':  ('dlworkbook.imbalance',  'Ch 3: class imbalance; resampling, SMOTE, class weights, MCC/kappa, calibration, transfer learning'),
     'speech':     ('dlworkbook.speech',     'Ch 4: speech emotion; torchaudio features into a CNN+LSTM, evaluated on unseen speakers'),
-    'timeseries': ('dlworkbook.timeseries', 'Ch 5: airline passengers; baselines first, then MLPs and LSTMs that reach SARIMA'),
+    'timeseries': ('dlworkbook.timeseries', 'Ch 5: airline passengers; baselines first, choices on validation months, OLS AR vs networks vs SARIMA'),
 }
 FRAMEWORKS = {'tuning': ('keras',), 'metric': ('keras',), 'imbalance': ('keras',),  # what each chapter
-              'speech': ('torch',), 'timeseries': ('keras',)}                       # trains with (seeded)
+              'speech': ('torch',), 'timeseries': ()}                       # trains with (seeded)
 
 def chapter_runner(name:str): # a key of `CHAPTERS`
     "The `run` function of chapter `name`, with a clear error for an unknown or unfinished chapter."
