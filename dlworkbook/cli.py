@@ -16,11 +16,11 @@ from .core import set_seed, write_metrics, STAGES_ENV
 
 # %% ../nbs/06_cli.ipynb #310ed12d
 CHAPTERS = {  # name: (module, one-line description)
-    'tuning':     ('dlworkbook.tuning',     'Ch 1: tune a Keras CNN; a grid search that learns, and successive halving that finds the same for less'),
-    'metric':     ('dlworkbook.metric',     'Ch 2: triplet networks and mined triplets, retrieval measured on classes never seen in training'),
-    'imbalance':  ('dlworkbook.imbalance',  'Ch 3: class imbalance; resampling, SMOTE, class weights, MCC/kappa, calibration, transfer learning'),
-    'speech':     ('dlworkbook.speech',     'Ch 4: speech emotion; torchaudio features into a CNN+LSTM, evaluated on unseen speakers'),
-    'timeseries': ('dlworkbook.timeseries', 'Ch 5: airline passengers; baselines first, choices on validation months, OLS AR vs networks vs SARIMA'),
+    'tuning':     ('dlworkbook.tuning',     'Ch 1: tune a Keras CNN; a pixel baseline, a grid search, successive halving'),
+    'metric':     ('dlworkbook.metric',     'Ch 2: triplet networks and mined triplets; retrieval on unseen classes'),
+    'imbalance':  ('dlworkbook.imbalance',  'Ch 3: class imbalance; resampling, class weights, MCC/kappa, calibration'),
+    'speech':     ('dlworkbook.speech',     'Ch 4: speech emotion; torchaudio features, a CNN+LSTM, unseen speakers'),
+    'timeseries': ('dlworkbook.timeseries', 'Ch 5: airline passengers; baselines, OLS AR, networks and SARIMA'),
 }
 FRAMEWORKS = {'tuning': ('keras',), 'metric': ('keras',), 'imbalance': ('keras',),  # what each chapter
               'speech': ('torch',), 'timeseries': ()}                       # trains with (seeded)
