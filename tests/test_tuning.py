@@ -2,9 +2,11 @@
 import numpy as np, pytest
 from pathlib import Path
 from PIL import Image
+import joblib
 from dlworkbook.tuning import (ARABIC_LETTERS, GRID, QUICK_SPACE, scale_images, split_data, digits_data, letters_data,
                                load_folder, check_params, param_grid, build_cnn, train_trial, grid_search,
-                               successive_halving, summarize_search, compare_searches, retrain_seeds, run)
+                               successive_halving, summarize_search, compare_searches, retrain_seeds, run,
+                               pixel_baseline, tutorial_regime, sklearn_halving, cache_key)
 
 # Keras' own convert_to_numpy trips NumPy 2's __array__(copy=) deprecation; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
@@ -51,7 +53,7 @@ def test_load_folder(tmp_path):
 
 
 @pytest.mark.parametrize('breakage, message', [
-    (lambda r: [__import__('shutil').rmtree(r/'train'/'a'), __import__('shutil').rmtree(r/'train'/'b')], 'has no class sub-folders'),
+    (lambda r: [__import__('shutil').rmtree(r/'train'/'a'), __import__('shutil').rmtree(r/'train'/'b')], '0 class sub-folder'),
     (lambda r: (r/'train'/'c').mkdir(), 'has no images'),
     (lambda r: (r/'test'/'a'/'readme.txt').write_text('x'), 'is not an image file'),
     (lambda r: (r/'test'/'a'/'broken.png').write_bytes(b'x'), 'could not be read as an image'),
@@ -70,15 +72,19 @@ def test_space():
     assert len(param_grid(GRID)) == 96 and len(param_grid(QUICK_SPACE)) == 8
     with pytest.raises(ValueError, match=r"unknown hyperparameter\(s\) \['dropout'\]"): param_grid({**GRID, 'dropout': [0.5]})
     with pytest.raises(ValueError, match='unknown hyperparameter'): check_params({'learning_rate': 0.1})
-    with pytest.raises(ValueError, match="activation='tanh' is not supported"): build_cnn((28, 28, 1), 10, activation='tanh')
+    with pytest.raises(ValueError, match="activation must be one of"): build_cnn((28, 28, 1), 10, activation='tanh')
+    with pytest.raises(ValueError, match="lr=0.1 is not a value of the given space"): check_params(dict(lr=0.1), QUICK_SPACE)
+    assert check_params(dict(lr=0.1), {'lr': [0.1]}) == {'lr': 0.1}
     assert build_cnn((50, 50, 1), 28).output_shape == (None, 28)
 
 
 def test_trial_and_searches(small, tmp_path):
     row = train_trial(param_grid(TINY)[1], small, max_epochs=2)
-    assert row['epochs'] <= 2 and 0 <= row['f1_macro'] <= 1 and len(row['history']['val_accuracy']) == row['epochs']
+    assert row['epochs'] <= 2 and 0 <= row['val_f1_macro'] <= 1 and len(row['history']['val_accuracy']) == row['epochs']
+    assert 'f1_macro' not in row  # the test split is scored only when asked
     g = grid_search(small, TINY, max_epochs=1, save=tmp_path/'g.pkl')
-    assert len(g) == 2 and g.val_accuracy.is_monotonic_decreasing and (tmp_path/'g.pkl').exists()
+    assert len(g) == 2 and g.val_accuracy.is_monotonic_decreasing and len(list(tmp_path.glob('g-*.pkl'))) == 1
+    assert g.f1_macro.notna().tolist() == [True, False]  # only the pick is scored on test
     h = successive_halving(small, TINY, min_epochs=1, eta=2, max_epochs=2)
     assert h.groupby('rung').size().tolist() == [2, 1] and h.epochs.sum() == 3
     t = compare_searches(grid=g, halving=h)
@@ -91,7 +97,7 @@ def test_retrain_seeds(small):
     r = retrain_seeds(p, small, seeds=[3, 4], max_epochs=1)
     assert r.seed.tolist() == [3, 4] and r.epochs.tolist() == [1, 1] and r.f1_macro.between(0, 1).all()
     # the same seed gives the same run as train_trial with that seed
-    assert abs(r.f1_macro[0] - train_trial(p, small, max_epochs=1, seed=3)['f1_macro']) < 0.02
+    assert abs(r.f1_macro[0] - train_trial(p, small, max_epochs=1, seed=3, test=True)['f1_macro']) < 0.02
     with pytest.raises(ValueError, match='seeds is empty'): retrain_seeds(p, small, seeds=())
     with pytest.raises(ValueError, match=r"sets \['checkpoint'\] itself"): retrain_seeds(p, small, checkpoint='x')
 
@@ -104,6 +110,7 @@ def test_run(tmp_path):
         assert k in metrics
     assert metrics['dataset'] == 'mnist5k' and isinstance(metrics['best_params'], dict) and len(table) == 2
     assert (tmp_path/'best_history.png').exists()
+    assert 0 < metrics['f1_macro_pixels_baseline'] <= 1
     with pytest.raises(ValueError, match='dataset must be'): run(tmp_path, dataset='fashion')
     with pytest.raises(ValueError, match='n_seeds must be >= 0'): run(tmp_path, n=400, space=TINY, max_epochs=1, n_seeds=-1)
 
@@ -115,3 +122,52 @@ def test_build_cnn_augment_only_while_training():
     x = np.random.default_rng(0).random((3, 28, 28, 1)).astype('float32')
     assert np.allclose(m.predict(x, verbose=0), m.predict(x, verbose=0))
     assert len(build_cnn((28, 28, 1), 10).layers) == len(m.layers) - 2
+
+
+def test_cache_key_recomputes(small, tmp_path):
+    """A changed max_epochs, augment or data set starts a new saved file; the same arguments reuse the old one."""
+    one = dict(TINY, optimizer=['adam'])
+    a = grid_search(small, one, max_epochs=1, save=tmp_path/'g.pkl')
+    again = grid_search(small, one, max_epochs=1, save=tmp_path/'g.pkl')
+    assert again.seconds.tolist() == a.seconds.tolist()  # reused, not trained again
+    grid_search(small, one, max_epochs=2, save=tmp_path/'g.pkl')
+    grid_search(small, one, max_epochs=1, augment=True, save=tmp_path/'g.pkl')
+    other = digits_data(n=500, seed=1)
+    b = grid_search(other, one, max_epochs=1, save=tmp_path/'g.pkl')
+    assert len(list(tmp_path.glob('g-*.pkl'))) == 4 and b.seconds.tolist() != a.seconds.tolist()
+    h1 = successive_halving(small, TINY, eta=2, max_epochs=2, save=tmp_path/'h.pkl')
+    h2 = successive_halving(small, TINY, eta=2, max_epochs=2, save=tmp_path/'h.pkl')
+    assert h1.seconds.tolist() == h2.seconds.tolist()
+    successive_halving(small, TINY, eta=2, max_epochs=1, save=tmp_path/'h.pkl')
+    assert len(list(tmp_path.glob('h-*.pkl'))) == 2
+    assert cache_key(data=small, x=1) != cache_key(data=other, x=1)
+
+
+def test_two_workers_loky(small):
+    """n_jobs=2 with joblib's loky backend: two tiny trials in two processes give the one-process results."""
+    with joblib.parallel_config(backend='loky'):
+        par = grid_search(small, TINY, max_epochs=1, n_jobs=2)
+    seq = grid_search(small, TINY, max_epochs=1, n_jobs=1)
+    assert len(par) == 2
+    assert np.allclose(par.sort_values('optimizer').val_accuracy.values, seq.sort_values('optimizer').val_accuracy.values, atol=0.02)
+
+
+def test_pixel_baseline_and_regime(small):
+    b = pixel_baseline(small, Cs=(0.1, 1.0))
+    assert b['C'] in (0.1, 1.0) and 0.5 < b['f1_macro'] <= 1 and len(b['y_pred']) == len(small['y_test'])
+    r = tutorial_regime(small, 'sgd', raw=True, batch_size=1, max_epochs=1)
+    assert r['epochs'] == 1 and 0 <= r['dead_units'] <= 1 and 1 <= r['classes_predicted'] <= 10
+
+
+def test_sklearn_halving(small):
+    s = sklearn_halving(small, TINY, min_epochs=1, eta=2, max_epochs=2)
+    assert s['rungs'].configs.tolist() == [2, 1] and s['epochs'] == 2 * 1 + 1 * 2
+    assert set(s['best_params']) == set(TINY) and 0 <= s['val_accuracy'] <= 1
+
+
+def test_run_on_a_folder(tmp_path):
+    """run(data=FOLDER) on the original tutorial's layout writes the same metrics as the built-in data."""
+    root = write_folder(tmp_path/'imgs', classes=('a', 'b', 'c'), n=6, size=(16, 16))
+    metrics, table = run(tmp_path/'out', data=root, space=dict(TINY, optimizer=['adam']), max_epochs=1)
+    assert metrics['dataset'] == 'folder:imgs' and metrics['classes'] == 3 and 0 <= metrics['f1_macro_best'] <= 1
+    assert 'f1_macro_pixels_baseline' in metrics and len(table) == 2
