@@ -468,11 +468,12 @@ def main(argv=None):
             s = r['sentence']
             print(f"    {s if len(s) <= 400 else s[:400] + ' …'}")
     if args.summary:
-        print(f"\n{'notebook':32} {'claims':>6} {'traced':>7} {'cited':>5} {'failing':>7}")
+        w = max([len(str(p)) for p, _ in per_nb] + [32])
+        print(f"\n{'notebook':{w}} {'claims':>6} {'traced':>7} {'cited':>5} {'failing':>7}")
         for p, results in per_nb:
             n_tr = sum(bool(r['traced']) for r in results)
             n_ci = sum(r['cited'] for r in results)
-            print(f"{str(p):32} {len(results):6d} {n_tr:7d} {n_ci:5d} {len(results) - n_tr - n_ci:7d}")
+            print(f"{str(p):{w}} {len(results):6d} {n_tr:7d} {n_ci:5d} {len(results) - n_tr - n_ci:7d}")
     n = sum(len(r) for _, r in per_nb)
     if failures:
         print(f"\nFAIL: {failures} of {n} numbers in the prose of {len(per_nb)} notebooks are printed by no cell "
