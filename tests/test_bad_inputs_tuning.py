@@ -9,14 +9,7 @@ from dlworkbook.tuning import (GRID, QUICK_SPACE, split_data, check_data, digits
 ONE = dict(kernel_size=3, filters1=10, filters2=50, lr=0.005, optimizer='adam', activation='relu')
 
 
-def folder(root, classes=('a', 'b'), n=3, size=(12, 12)):
-    "A tiny image folder in the original tutorial's layout."
-    rng = np.random.default_rng(0)
-    for split in ('train', 'validation', 'test'):
-        for c in classes:
-            (root/split/c).mkdir(parents=True, exist_ok=True)
-            for i in range(n): Image.fromarray(rng.integers(0, 256, size, dtype=np.uint8)).save(root/split/c/f'{i}.png')
-    return root
+from test_tuning import write_folder as folder  # a tiny image folder in the original tutorial's layout
 
 
 @pytest.fixture(scope='module')
