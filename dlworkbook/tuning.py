@@ -371,6 +371,12 @@ def _better(row, best):
     "Does trial `row` beat `best`: higher validation accuracy, then fewer epochs (the earlier trial wins a tie)."
     return best is None or (row['val_accuracy'], -row['epochs']) > (best['val_accuracy'], -best['epochs'])
 
+def _release_workers():
+    "Stop joblib's idle loky workers. They wait 300 s for more work, and a forked process that exits waits for them."
+    from joblib.externals.loky import reusable_executor
+    executor = getattr(reusable_executor, '_executor', None)
+    if executor is not None: executor.shutdown(wait=True)
+
 def _check_n_jobs(n_jobs):
     if n_jobs is not None and check_int(n_jobs, 'n_jobs') == 0: raise ValueError("n_jobs must not be 0 (None, -1 or >= 1)")
     return n_jobs
@@ -403,6 +409,7 @@ def grid_search(data:dict,           # `split_data`'s dict
         if _better(row, best and best[0]): best = (row, weights)
         if path is not None:
             with atomic_write(path, 'wb') as f: joblib.dump(dict(rows=rows, best=best), f)
+    _release_workers()
     res = _frame([r for r in rows if _config(r) in wanted])
     pick = {k: res.loc[0, k] for k in space}
     if best is None or _config(best[0]) != _config(pick):  # resumed from another space: train the pick again
@@ -447,6 +454,7 @@ def successive_halving(data:dict, space:dict=GRID,
             keep = [alive[j] for j in np.argsort(scores, kind='stable')[::-1][:max(1, len(alive) // eta)]]
             for i in set(alive) - set(keep): os.remove(ckpt(i))
             alive, rung, r_prev, r = keep, rung + 1, r, min(r * eta, max_epochs)
+        _release_workers()
         res = pd.DataFrame(rows)
         last = res[res.rung == rung].sort_values(['val_accuracy', 'epochs'], ascending=[False, True], kind='stable')
         pick = int(last.config.iloc[0])
@@ -480,6 +488,7 @@ def compare_searches(**searches): # name=results DataFrame
 def retrain_seeds(params:dict,      # one configuration (names from `GRID`)
                   data:dict,        # `split_data`'s dict
                   seeds=(1, 2, 3, 4, 5), # training seeds (the searches use `seed`, 0 by default)
+                  save=None,        # file: finished re-trainings are loaded from it (named with the cache key) or written to it
                   **trial_kw):      # passed to `train_trial` (`max_epochs`, `patience`, `batch_size`, `augment`)
     "Train a picked configuration once per seed; a row per seed with its epochs, validation scores and test F1."
     check_params(params); check_data(data)
@@ -487,10 +496,15 @@ def retrain_seeds(params:dict,      # one configuration (names from `GRID`)
     if not seeds: raise ValueError("seeds is empty: give at least one training seed")
     bad = set(trial_kw) & {'seed', 'checkpoint', 'params', 'data', 'test', 'keep_weights'}
     if bad: raise ValueError(f"retrain_seeds sets {sorted(bad)} itself; pass only train_trial's training options")
+    path = None if save is None else _keyed(save, cache_key(search='seeds', params=params, data=data, seeds=seeds,
+                                                            trial_kw=trial_kw))
+    if path is not None and path.exists(): return pd.read_pickle(path)
     keep = ['epochs', 'best_epoch', 'val_accuracy', 'val_f1_macro', 'f1_macro', 'f1_micro', 'seconds']
-    rows = [dict(seed=s, **{k: r[k] for k in keep}) for s in progress(seeds, desc='seeds')
-            for r in [train_trial(params, data, seed=s, test=True, **trial_kw)]]
-    return pd.DataFrame(rows)
+    rows = pd.DataFrame([dict(seed=s, **{k: r[k] for k in keep}) for s in progress(seeds, desc='seeds')
+                         for r in [train_trial(params, data, seed=s, test=True, **trial_kw)]])
+    if path is not None:
+        with atomic_write(path, 'wb') as f: rows.to_pickle(f)
+    return rows
 
 # %% ../nbs/01_tuning.ipynb #6acad455
 def plot_effects(results:pd.DataFrame,       # `grid_search` output (or several, concatenated)
@@ -611,9 +625,12 @@ def run(out,               # folder for the figures
     elif dataset == 'digits': data, name = digits_data(n=n, seed=seed), 'mnist5k'
     else: data, name = letters_data(n_per_class=100 if n is None else n, seed=seed), 'arabic_letters28'
     kw = dict(max_epochs=max_epochs, patience=4 if full else 3, augment=augment)
+    # a full run keeps its finished work in the data folder (keyed on every argument and the data), so an
+    # interrupted run resumes and the chapter's full cells and `dlworkbook run tuning --full` share their results
+    save = (lambda name: data_dir('tuning')/f'{name}_full.pkl') if full else (lambda name: None)
     base = pixel_baseline(data)
-    grid = grid_search(data, space, seed=seed, **kw)
-    halving = successive_halving(data, space, min_epochs=1, eta=3, seed=seed, **kw)
+    grid = grid_search(data, space, seed=seed, save=save('grid'), **kw)
+    halving = successive_halving(data, space, min_epochs=1, eta=3, seed=seed, save=save('halving'), **kw)
     g, h = summarize_search(grid), summarize_search(halving)
     out.mkdir(parents=True, exist_ok=True)
     if len(grid) > 1 and any(grid[k].nunique() > 1 for k in space if k != 'optimizer'):
@@ -630,10 +647,10 @@ def run(out,               # folder for the figures
                    seconds_budget_search=h['seconds'], augment=augment)
     if n_seeds:
         seeds = range(seed + 1, seed + 1 + n_seeds)
-        reruns = retrain_seeds(g['best_params'], data, seeds=seeds, **kw)
+        reruns = retrain_seeds(g['best_params'], data, seeds=seeds, save=save('seeds'), **kw)
         metrics.update(f1_macro_best_seed_mean=reruns.f1_macro.mean(), n_seeds=n_seeds)
         if n_seeds > 1: metrics['f1_macro_best_seed_std'] = reruns.f1_macro.std()  # undefined for one seed
         if augment:  # the same configuration and seeds without augmentation: what augmentation buys
-            plain = retrain_seeds(g['best_params'], data, seeds=seeds, **dict(kw, augment=False))
+            plain = retrain_seeds(g['best_params'], data, seeds=seeds, save=save('seeds'), **dict(kw, augment=False))
             metrics['f1_macro_best_no_augment'] = plain.f1_macro.mean()
     return metrics, compare_searches(grid=grid, successive_halving=halving)

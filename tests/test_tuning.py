@@ -3,6 +3,7 @@ import numpy as np, pytest
 from pathlib import Path
 from PIL import Image
 import joblib
+import dlworkbook.tuning as tuning
 from dlworkbook.tuning import (ARABIC_LETTERS, GRID, QUICK_SPACE, scale_images, split_data, digits_data, letters_data,
                                load_folder, check_params, param_grid, build_cnn, train_trial, grid_search,
                                successive_halving, summarize_search, compare_searches, retrain_seeds, run,
@@ -92,6 +93,16 @@ def test_trial_and_searches(small, tmp_path):
     assert set(summarize_search(g)['best_params']) == set(TINY)
 
 
+def test_grid_resumes(small, tmp_path):
+    """A saved grid resumes: finished trials are not trained again, and a bigger space trains only the new ones."""
+    space = dict(TINY, lr=[0.01, 0.005])
+    grid_search(small, dict(space, lr=[0.01]), max_epochs=1, save=tmp_path/'g.pkl')
+    again = grid_search(small, space, max_epochs=1, save=tmp_path/'g.pkl')
+    assert len(again) == len(param_grid(space)) and len(list(tmp_path.glob('g-*.pkl'))) == 1
+    same = grid_search(small, space, max_epochs=1, save=tmp_path/'g.pkl')
+    assert same.seconds.tolist() == again.seconds.tolist()  # all reused
+
+
 def test_retrain_seeds(small):
     p = param_grid(TINY)[1]
     r = retrain_seeds(p, small, seeds=[3, 4], max_epochs=1)
@@ -141,6 +152,13 @@ def test_cache_key_recomputes(small, tmp_path):
     successive_halving(small, TINY, eta=2, max_epochs=1, save=tmp_path/'h.pkl')
     assert len(list(tmp_path.glob('h-*.pkl'))) == 2
     assert cache_key(data=small, x=1) != cache_key(data=other, x=1)
+    p = {k: v[0] for k, v in one.items()}
+    r1 = retrain_seeds(p, small, seeds=[1], max_epochs=1, save=tmp_path/'s.pkl')
+    r2 = retrain_seeds(p, small, seeds=[1], max_epochs=1, save=tmp_path/'s.pkl')
+    assert r1.seconds.tolist() == r2.seconds.tolist()  # reused
+    retrain_seeds(p, small, seeds=[1], max_epochs=1, augment=True, save=tmp_path/'s.pkl')
+    retrain_seeds(p, small, seeds=[2], max_epochs=1, save=tmp_path/'s.pkl')
+    assert len(list(tmp_path.glob('s-*.pkl'))) == 3
 
 
 def test_two_workers_loky(small):
@@ -150,6 +168,26 @@ def test_two_workers_loky(small):
     seq = grid_search(small, TINY, max_epochs=1, n_jobs=1)
     assert len(par) == 2
     assert np.allclose(par.sort_values('optimizer').val_accuracy.values, seq.sort_values('optimizer').val_accuracy.values, atol=0.02)
+
+
+def _loky_in_child(release):
+    import time
+    joblib.Parallel(n_jobs=2, backend='loky')(joblib.delayed(time.sleep)(0.5) for _ in range(4))  # both workers start
+    if release: tuning._release_workers()
+
+
+def test_forked_process_exits_after_loky_search():
+    """Why n_jobs=2 'hung' inside nbdev_test: it runs notebooks in forked worker processes, and a forked process joins
+    its live children when it exits, loky's idle workers included (they wait 300 s for more work). The searches stop
+    those workers when they finish, so the process exits at once."""
+    import multiprocessing as mp
+    ctx = mp.get_context('fork')
+    kept = ctx.Process(target=_loky_in_child, args=(False,)); kept.start(); kept.join(15)
+    still_waiting = kept.is_alive()
+    if still_waiting: kept.kill(); kept.join()
+    assert still_waiting  # without the release the process waits for loky's idle workers
+    released = ctx.Process(target=_loky_in_child, args=(True,)); released.start(); released.join(60)
+    assert released.exitcode == 0
 
 
 def test_pixel_baseline_and_regime(small):
