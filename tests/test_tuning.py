@@ -209,3 +209,18 @@ def test_run_on_a_folder(tmp_path):
     metrics, table = run(tmp_path/'out', data=root, space=dict(TINY, optimizer=['adam']), max_epochs=1)
     assert metrics['dataset'] == 'folder:imgs' and metrics['classes'] == 3 and 0 <= metrics['f1_macro_best'] <= 1
     assert 'f1_macro_pixels_baseline' in metrics and len(table) == 2
+
+
+def test_full_run_reruns_seeds_and_resumes(small, tmp_path, monkeypatch):
+    """A full run re-trains the pick with other seeds, with and without augmentation (f1_macro_best_no_augment), and
+    keeps its searches and re-trainings in the data folder, so a second run trains nothing."""
+    monkeypatch.setenv('DLWORKBOOK_DATA', str(tmp_path/'cache'))
+    one = dict(TINY, optimizer=['adam'])
+    kw = dict(full=True, data=small, space=one, max_epochs=1, n_seeds=2)
+    m, _ = run(tmp_path/'a', **kw)
+    assert m['augment'] and m['n_seeds'] == 2
+    for k in ('f1_macro_best_seed_mean', 'f1_macro_best_seed_std', 'f1_macro_best_no_augment'): assert 0 <= m[k] <= 1
+    saved = sorted(p.name.split('-')[0] for p in (tmp_path/'cache'/'tuning').glob('*.pkl'))
+    assert saved == ['grid_full', 'halving_full', 'seeds_full', 'seeds_full']  # with and without augmentation
+    again, _ = run(tmp_path/'b', **kw)
+    assert again == m  # every number read back, none trained again
