@@ -627,7 +627,7 @@ def run(out,               # folder for the figures
     kw = dict(max_epochs=max_epochs, patience=4 if full else 3, augment=augment)
     # a full run keeps its finished work in the data folder (keyed on every argument and the data), so an
     # interrupted run resumes and the chapter's full cells and `dlworkbook run tuning --full` share their results
-    save = (lambda name: data_dir('tuning')/f'{name}_full.pkl') if full else (lambda name: None)
+    save = lambda name: data_dir('tuning')/f'{name}_full.pkl' if full else None
     base = pixel_baseline(data)
     grid = grid_search(data, space, seed=seed, save=save('grid'), **kw)
     halving = successive_halving(data, space, min_epochs=1, eta=3, seed=seed, save=save('halving'), **kw)

@@ -131,6 +131,8 @@ def test_bad_search_arguments(data, call, exc, pattern):
 
 def test_save_is_a_folder(data, tmp_path):
     _raises(IsADirectoryError, r"save=.* is a folder", lambda: grid_search(data, QUICK_SPACE, save=tmp_path))
+    one = {k: v[0] for k, v in QUICK_SPACE.items()}
+    _raises(IsADirectoryError, r"save=.* is a folder", lambda: retrain_seeds(one, data, seeds=[1], save=tmp_path))
 
 
 def test_summaries_need_a_search():
